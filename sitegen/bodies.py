@@ -1,0 +1,139 @@
+"""Bodies: render each Markdown body once, with its mentions and anchored annotations found.
+
+Mention positions and anchor matches come out of the parsed token stream, so the
+model stage renders bodies; the result is a pure function of the inputs named in
+`body_key`, which is what lets `serve` and repeat builds reuse it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sitegen import model as m
+from sitegen.diagnostics import Diagnostic, error, warning
+from sitegen.markdown import render_inline, render_markdown
+from sitegen.markdown.annotate import Anchor, FoundMention, MentionMatcher
+from sitegen.urls import page_path, relative
+
+EntityUrl = Callable[[str, str], str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    html: str
+    mentions: tuple[FoundMention, ...] = ()
+    note_numbers: tuple[tuple[str, int], ...] = ()
+    blocks: tuple[str, ...] = ()
+    """The visible text of each paragraph or heading, in order."""
+
+
+@dataclass(frozen=True, slots=True)
+class Registry:
+    """What a body needs to know about the rest of the archive: names and surface forms."""
+
+    names: dict[tuple[str, str], str]
+    forms: dict[tuple[str, str], tuple[str, ...]]
+
+    def url_from(self, from_page: str) -> EntityUrl:
+        def url(collection: str, slug: str) -> str | None:
+            if (collection, slug) not in self.names:
+                return None
+            return relative(from_page, page_path(collection, slug))
+        return url
+
+
+def _anchors(article: m.Article) -> list[Anchor]:
+    quotes = [Anchor("quote", q.id, q.selector.exact, q.selector.prefix, q.selector.suffix,
+                     (q.speaker.collection, q.speaker.slug)) for q in article.quotes]
+    notes = [Anchor("note", n.id, n.selector.exact, n.selector.prefix, n.selector.suffix)
+             for n in article.notes]
+    return quotes + notes
+
+
+def mention_forms(article: m.Article, registry: Registry) -> dict[str, tuple[str, str]]:
+    """Surface form -> entity, for the entities the article references; first claim wins."""
+    forms: dict[str, tuple[str, str]] = {}
+    for ref in article.references():
+        for form in registry.forms.get((ref.collection, ref.slug), ()):
+            forms.setdefault(form, (ref.collection, ref.slug))
+    return forms
+
+
+def closest_passage(blocks: list[str], wanted: str) -> str:
+    """The stretch of body text most like `wanted`, to show when an anchor matches nothing."""
+    best, best_score = "", 0.0
+    size = len(wanted)
+    for text in blocks:
+        starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == " "]
+        for start in starts:
+            window = text[start:start + size]
+            matcher = difflib.SequenceMatcher(None, wanted, window, autojunk=False)
+            if matcher.real_quick_ratio() <= best_score or matcher.quick_ratio() <= best_score:
+                continue
+            score = matcher.ratio()
+            if score > best_score:
+                best, best_score = window, score
+    return best if best_score >= 0.5 else ""
+
+
+def render_article_body(article: m.Article, registry: Registry, mention_rule: str,
+                        ) -> tuple[Body, list[Diagnostic]]:
+    page = page_path("articles", article.slug)
+    entity_url = registry.url_from(page)
+    note_html = {n.id: (n.kind, render_inline(n.text, {"entity_url": entity_url}))
+                 for n in article.notes}
+    anchors = _anchors(article)
+    env = {
+        "entity_url": entity_url,
+        "matcher": MentionMatcher(mention_forms(article, registry)),
+        "mention_rule": mention_rule,
+        "anchors": anchors,
+        "speaker_names": {(q.speaker.collection, q.speaker.slug):
+                          registry.names.get((q.speaker.collection, q.speaker.slug), "")
+                          for q in article.quotes},
+        "note_html": note_html,
+    }
+    html = render_markdown(article.body, env)
+    problems = _explicit_link_problems(article.path, article.body_line, env)
+    located = {a.id: (q.line, q.column) for q in article.quotes for a in anchors if a.id == q.id}
+    located |= {n.id: (n.line, n.column) for n in article.notes}
+    for anchor in anchors:
+        hits = env["anchor_hits"][anchor.id]
+        line, col = located[anchor.id]
+        label = f"{anchor.kind} '{anchor.id}'"
+        if len(hits) == 1:
+            if anchor.id in env["dropped_anchors"]:
+                problems.append(warning(article.path, line, col, "anchor-overlap",
+                                        f"{label} partly overlaps another annotation and is not marked",
+                                        "anchors may nest inside each other but not cross"))
+            continue
+        if not hits:
+            near = closest_passage(env["blocks"], anchor.prefix + anchor.exact + anchor.suffix)
+            hint = f"closest passage: “{near}”" if near else "check the wording against the body"
+            problems.append(error(article.path, line, col, "anchor-not-found",
+                                  f"{label}: its text matches 0 times in the body", hint))
+        else:
+            problems.append(error(article.path, line, col, "anchor-ambiguous",
+                                  f"{label}: its text matches {len(hits)} times in the body",
+                                  "add 'prefix' or 'suffix' to say which occurrence is meant"))
+    numbers = tuple(sorted(env["note_numbers"].items(), key=lambda item: item[1]))
+    return Body(html, tuple(env["mentions"]), numbers, tuple(env["blocks"])), problems
+
+
+def render_entity_body(entity: m.Entity, registry: Registry) -> tuple[Body, list[Diagnostic]]:
+    env = {"entity_url": registry.url_from(page_path(entity.collection, entity.slug))}
+    html = render_markdown(entity.body, env) if entity.body.strip() else ""
+    return Body(html), _explicit_link_problems(entity.path, entity.body_line, env)
+
+
+def _explicit_link_problems(path: str, body_line: int, env: dict) -> list[Diagnostic]:  # type: ignore[type-arg]
+    problems = []
+    for collection, slug, line, resolved in env.get("explicit_links", []):
+        if not resolved:
+            target = f"@{collection}/{slug}" if collection else slug
+            problems.append(warning(path, body_line + max(line, 1) - 1, 1, "link-unknown-entity",
+                                    f"link target '{target}' is not an entity of this archive",
+                                    "write [words](@people/slug), @organisations/…, @places/… or @events/…"))
+    return problems

@@ -1,0 +1,77 @@
+"""The pipeline: load → model → render → write, readable as a table of contents."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sitegen.config import Config
+from sitegen.diagnostics import Diagnostic, has_errors, sort_diagnostics
+from sitegen.exports import export_outputs
+from sitegen.graph import Archive, build_archive
+from sitegen.load import load_project, load_theme_assets
+from sitegen.markdown.highlight import pygments_css
+from sitegen.pages import plan_pages
+from sitegen.render import Output, make_environment, render_pages, theme_dirs
+from sitegen.write import check_output_dir, write_site
+
+
+@dataclass
+class BuildCache:
+    """Memoised pure steps, kept between builds by `serve` (parse results and bodies)."""
+
+    documents: dict = field(default_factory=dict)  # type: ignore[type-arg]
+    bodies: dict = field(default_factory=dict)  # type: ignore[type-arg]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    outputs: tuple[Output, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    archive: Archive | None
+    seconds: float
+
+    def failed(self, strict: bool = False) -> bool:
+        return has_errors(self.diagnostics, strict=strict)
+
+
+def capture_outputs(archive: Archive) -> list[Output]:
+    """Each article's original capture, published beside its page."""
+    return [Output(f"articles/{a.slug}/{a.capture.file}", archive.captures[f"articles/{a.capture.file}"])
+            for a in archive.articles if a.capture and f"articles/{a.capture.file}" in archive.captures]
+
+
+def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | None = None,
+                progress: Callable[[int, int], None] | None = None) -> BuildResult:
+    """Everything but writing: the site as a list of outputs, with every problem found."""
+    started = time.perf_counter()
+    cache = cache or BuildCache()
+    loaded = load_project(config, drafts=drafts, cache=cache.documents)
+    archive, problems = build_archive(loaded.documents, config, loaded.captures, cache.bodies)
+    problems = [*loaded.diagnostics, *problems]
+    environment = make_environment(config)
+    specs = plan_pages(archive)
+    pages, render_problems = render_pages(environment, specs, config, progress)
+    outputs = [*pages, *export_outputs(archive)]
+    outputs += capture_outputs(archive)
+    assets = load_theme_assets(theme_dirs(config))
+    assets["static/pygments.css"] = pygments_css().encode("utf-8")
+    outputs += [Output(path, data) for path, data in sorted(assets.items())]
+    diagnostics = tuple(sort_diagnostics([*problems, *render_problems]))
+    return BuildResult(tuple(outputs), diagnostics, archive, time.perf_counter() - started)
+
+
+def build(config: Config, *, output: Path | None = None, drafts: bool = False, strict: bool = False,
+          cache: BuildCache | None = None,
+          progress: Callable[[int, int], None] | None = None) -> BuildResult:
+    """Render the site and, only if nothing failed, swap it into the output folder."""
+    out = output or config.output_path
+    refused = check_output_dir(out, config.root)
+    if refused:
+        return BuildResult((), tuple(refused), None, 0.0)
+    result = render_site(config, drafts=drafts, cache=cache, progress=progress)
+    if not result.failed(strict):
+        write_site(result.outputs, out)
+    return result

@@ -1,0 +1,87 @@
+"""The `sitegen` command: a thin shell that maps pipeline results to messages and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sitegen import __version__
+from sitegen.build import build
+from sitegen.config import load_config
+from sitegen.diagnostics import Diagnostic, Level
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def _report(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic], quiet: bool) -> None:
+    for d in diagnostics:
+        if quiet and d.level is not Level.ERROR:
+            continue
+        print(d.format(), file=sys.stderr)
+
+
+def _counts(diagnostics: tuple[Diagnostic, ...] | list[Diagnostic]) -> str:
+    errors = sum(d.level is Level.ERROR for d in diagnostics)
+    warnings = sum(d.level is Level.WARNING for d in diagnostics)
+    hints = sum(d.level is Level.SUGGESTION for d in diagnostics)
+    parts = [f"{errors} error{'s' * (errors != 1)}", f"{warnings} warning{'s' * (warnings != 1)}"]
+    if hints:
+        parts.append(f"{hints} suggestion{'s' * (hints != 1)}")
+    return ", ".join(parts)
+
+
+def _progress(done: int, total: int) -> None:
+    print(f"\rrendering {done}/{total} pages", end="", file=sys.stderr, flush=True)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    root = Path(args.root).resolve()
+    config, problems = load_config(root)
+    if problems:
+        _report(problems, False)
+        return EXIT_USAGE if any(p.code == "config-missing" for p in problems) else EXIT_CONTENT
+    output = Path(args.output).resolve() if args.output else None
+    show_progress = sys.stderr.isatty() and not args.quiet
+    result = build(config, output=output, drafts=args.drafts, strict=args.strict,
+                   progress=_progress if show_progress else None)
+    if show_progress:
+        print("\r\033[K", end="", file=sys.stderr)
+    _report(result.diagnostics, args.quiet)
+    if any(d.code == "output-dir-refused" for d in result.diagnostics):
+        return EXIT_USAGE
+    if result.failed(args.strict):
+        why = " (warnings fail the build with --strict)" if args.strict else ""
+        print(f"build failed: {_counts(result.diagnostics)}{why}; nothing was written", file=sys.stderr)
+        return EXIT_CONTENT
+    pages = sum(o.path.endswith(".html") for o in result.outputs)
+    if not args.quiet:
+        where = output or config.output_path
+        print(f"built {pages} pages ({len(result.outputs)} files) into {where} "
+              f"in {result.seconds * 1000:.0f} ms; {_counts(result.diagnostics)}")
+    return EXIT_OK
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sitegen", description="Static sites for annotated news archives.")
+    parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+    build_parser = commands.add_parser("build", help="build the site into the output folder")
+    build_parser.add_argument("--root", default=".", help="project folder (default: current folder)")
+    build_parser.add_argument("--output", metavar="DIR", help="output folder (default: output_dir in sitegen.toml)")
+    build_parser.add_argument("--drafts", action="store_true", help="include articles with draft: true")
+    build_parser.add_argument("--strict", action="store_true", help="fail the build on warnings too")
+    build_parser.add_argument("--quiet", action="store_true", help="print errors only")
+    build_parser.set_defaults(run=cmd_build)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        print("interrupted; the output folder is unchanged", file=sys.stderr)
+        return 130

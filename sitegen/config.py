@@ -1,0 +1,132 @@
+"""The site configuration: one validated, frozen object read from `sitegen.toml`."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sitegen.diagnostics import Diagnostic, did_you_mean, error
+
+CONFIG_NAME = "sitegen.toml"
+MENTION_RULES = ("every", "first-in-paragraph", "first-in-article", "none")
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    root: Path
+    """The project folder (holding sitegen.toml and content/)."""
+    title: str = "Archive"
+    description: str = ""
+    base_url: str = "http://localhost:8000/"
+    """Canonical address of the published site; its path may be a sub-path."""
+    language: str = "en"
+    theme: str = "default"
+    output_dir: str = "public"
+    mention_link: str = "first-in-paragraph"
+    """Which occurrences of a referenced entity become links: one of MENTION_RULES."""
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def output_path(self) -> Path:
+        return (self.root / self.output_dir).resolve()
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, always starting and ending with '/'."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    @classmethod
+    def for_tests(cls, root: Path, **overrides: object) -> Config:
+        return replace(cls(root=root), **overrides)  # type: ignore[arg-type]
+
+
+_TOP_KEYS = {f.name for f in fields(Config)} - {"root", "mention_link"} | {"mentions"}
+_MENTION_KEYS = {"link"}
+
+
+def _key_position(text: str, key: str) -> tuple[int, int]:
+    for number, line in enumerate(text.splitlines(), 1):
+        match = re.match(rf"\s*({re.escape(key)})\s*=", line)
+        if match:
+            return number, match.start(1) + 1
+    return 1, 1
+
+
+def parse_config(text: str, root: Path, path: str = CONFIG_NAME) -> tuple[Config, list[Diagnostic]]:
+    """Validate the text of sitegen.toml; unknown keys and wrong types are errors."""
+    problems: list[Diagnostic] = []
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+), column (\d+)", str(exc))
+        line, col = (int(match[1]), int(match[2])) if match else (1, 1)
+        message = re.sub(r"\s*\(at line.*\)$", "", str(exc))
+        return Config(root=root), [error(path, line, col, "config-syntax", f"invalid TOML: {message}")]
+
+    values: dict[str, object] = {}
+    for key, value in data.items():
+        line, col = _key_position(text, key)
+        if key not in _TOP_KEYS:
+            problems.append(error(path, line, col, "config-unknown-key", f"unknown key '{key}'",
+                                  did_you_mean(key, _TOP_KEYS)))
+        elif key == "mentions":
+            if not isinstance(value, dict):
+                problems.append(error(path, line, col, "config-type", "'mentions' must be a table"))
+                continue
+            for sub, subvalue in value.items():
+                sline, scol = _key_position(text, sub)
+                if sub not in _MENTION_KEYS:
+                    problems.append(error(path, sline, scol, "config-unknown-key",
+                                          f"unknown key 'mentions.{sub}'",
+                                          did_you_mean(sub, _MENTION_KEYS)))
+                elif subvalue not in MENTION_RULES:
+                    problems.append(error(path, sline, scol, "config-value",
+                                          f"mentions.link must be one of {', '.join(MENTION_RULES)}"))
+                else:
+                    values["mention_link"] = subvalue
+        elif not isinstance(value, str):
+            problems.append(error(path, line, col, "config-type", f"'{key}' must be a string"))
+        else:
+            values[key] = value
+
+    base_url = str(values.get("base_url", Config.base_url))
+    if urlsplit(base_url).scheme not in ("http", "https"):
+        line, col = _key_position(text, "base_url")
+        problems.append(error(path, line, col, "config-value",
+                              "base_url must be an absolute http(s) address",
+                              "for example base_url = \"https://example.org/archive/\""))
+        values.pop("base_url", None)
+    output_dir = str(values.get("output_dir", Config.output_dir))
+    if not output_dir.strip() or Path(output_dir).is_absolute() or ".." in Path(output_dir).parts:
+        line, col = _key_position(text, "output_dir")
+        problems.append(error(path, line, col, "config-value",
+                              "output_dir must be a relative folder inside the project",
+                              "use the --output option for a folder elsewhere"))
+        values.pop("output_dir", None)
+    if re.search(r"[/\\]|^\.", str(values.get("theme", "default"))):
+        line, col = _key_position(text, "theme")
+        problems.append(error(path, line, col, "config-value", "theme must be a folder name in themes/"))
+        values.pop("theme", None)
+    return Config(root=root, **values), problems  # type: ignore[arg-type]
+
+
+def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
+    """Read sitegen.toml from the project root; a missing file means all defaults."""
+    config_file = root / CONFIG_NAME
+    if not config_file.is_file():
+        return Config(root=root), [error(CONFIG_NAME, 0, 0, "config-missing",
+                                         f"no {CONFIG_NAME} in {root}",
+                                         "run sitegen in the project folder, or pass --root")]
+    try:
+        text = config_file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return Config(root=root), [error(CONFIG_NAME, 0, 0, "encoding",
+                                         f"not UTF-8 (byte offset {exc.start})")]
+    return parse_config(text, root)

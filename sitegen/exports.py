@@ -1,0 +1,145 @@
+"""Machine-readable exports: archive.json (the whole graph) and W3C Web Annotation collections."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sitegen import model as m
+from sitegen.graph import Archive
+from sitegen.render import Output
+from sitegen.urls import page_path
+
+ARCHIVE_FORMAT = 1
+CONTEXT_SIZE = 32
+"""Characters of prefix/suffix given with each mention's TextQuoteSelector."""
+
+
+def _dump(data: object) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _ref(ref: m.Ref | None) -> str | None:
+    return f"{ref.collection}/{ref.slug}" if ref else None
+
+
+def _entity_record(archive: Archive, entity: m.Entity) -> dict[str, Any]:
+    key = (entity.collection, entity.slug)
+    record: dict[str, Any] = {"id": f"{entity.collection}/{entity.slug}", "name": entity.name,
+                              "url": page_path(*key), "aliases": list(entity.aliases),
+                              "description": entity.description, "stub": entity.stub}
+    if isinstance(entity, m.Person):
+        record["roles"] = [{"title": r.title, "organisation": _ref(r.organisation), "date": r.date}
+                           for r in entity.roles]
+    elif isinstance(entity, m.Organisation):
+        record |= {"kind": entity.kind, "country": _ref(entity.country), "parent": _ref(entity.parent)}
+    elif isinstance(entity, m.Place):
+        record |= {"kind": entity.kind, "located_in": _ref(entity.located_in)}
+    elif isinstance(entity, m.Event):
+        record |= {"date": entity.date.start.iso if entity.date else None,
+                   "end_date": entity.date.end.iso if entity.date and entity.date.end else None,
+                   "precision": entity.date.start.precision if entity.date else None,
+                   "circa": bool(entity.date and entity.date.circa), "date_basis": entity.date_basis,
+                   "participants": [_ref(r) for r in entity.references()]}
+    record["articles"] = [f"articles/{s}" for s in archive.relations.backlinks.get(key, ())]
+    return record
+
+
+def _article_record(archive: Archive, article: m.Article) -> dict[str, Any]:
+    body = archive.bodies[("articles", article.slug)]
+    return {
+        "id": f"articles/{article.slug}", "url": page_path("articles", article.slug),
+        "title": article.title, "subtitle": article.subtitle, "outlet": _ref(article.outlet),
+        "byline": article.byline, "authors": [_ref(r) for r in article.authors],
+        "published": article.published.iso if article.published else None,
+        "language": article.language, "source_url": article.url or None, "summary": article.summary,
+        "via": [_ref(r) for r in article.via],
+        "references": [_ref(r) for r in article.references()],
+        "events": [{"event": _ref(e.ref), "coverage": e.coverage} for e in article.events],
+        "inferred": {i.field: {"basis": i.basis, "confidence": i.confidence} for i in article.inferred},
+        "mentions": [{"entity": f"{mn.collection}/{mn.slug}", "id": mn.id, "paragraph": mn.block,
+                      "start": mn.start, "end": mn.end, "linked": mn.linked, "explicit": mn.explicit}
+                     for mn in body.mentions],
+        "quotes": [{"id": q.id, "speaker": _ref(q.speaker), "exact": q.selector.exact,
+                    "prefix": q.selector.prefix, "suffix": q.selector.suffix, "event": _ref(q.event),
+                    "context": q.context, "reported_by": _ref(q.reported_by)} for q in article.quotes],
+        "notes": [{"id": n.id, "kind": n.kind, "exact": n.selector.exact, "prefix": n.selector.prefix,
+                   "suffix": n.selector.suffix, "text": n.text, "author": n.author, "date": n.date or None,
+                   "see": [_ref(s) for s in n.see]} for n in article.notes],
+        "also_covered_by": [f"articles/{s}" for s in archive.relations.stories.get(article.slug, ())],
+    }
+
+
+def archive_json(archive: Archive) -> Output:
+    """The whole graph in one stable, documented file (docs/archive-json.md)."""
+    also = archive.relations.also_quoted
+    data = {
+        "format": ARCHIVE_FORMAT,
+        "site": {"title": archive.config.title, "base_url": archive.config.base_url,
+                 "language": archive.config.language},
+        "articles": [_article_record(archive, a) for a in sorted(archive.articles, key=lambda a: a.slug)],
+        **{c: [_entity_record(archive, e) for e in sorted(es, key=lambda e: e.slug)]
+           for c, es in archive.entities.items()},
+        "also_quoted": [{"quote": f"articles/{k.article}#quote-{k.quote}",
+                         "also": [f"articles/{r.article}#quote-{r.quote}" for r in v]}
+                        for k, v in sorted(also.items(), key=lambda kv: (kv[0].article, kv[0].quote))],
+    }
+    return Output("archive.json", _dump(data))
+
+
+def _target(source: str, exact: str, prefix: str, suffix: str) -> dict[str, Any]:
+    selector: dict[str, Any] = {"type": "TextQuoteSelector", "exact": exact}
+    if prefix:
+        selector["prefix"] = prefix
+    if suffix:
+        selector["suffix"] = suffix
+    return {"type": "SpecificResource", "source": source, "selector": selector}
+
+
+def annotation_collection(archive: Archive, article: m.Article) -> Output:
+    """Every annotation of an article as a W3C Web Annotation AnnotationCollection."""
+    base = archive.config.base_url.rstrip("/") + "/"
+    source = base + page_path("articles", article.slug)
+    body = archive.bodies[("articles", article.slug)]
+    items: list[dict[str, Any]] = []
+    for quote in article.quotes:
+        items.append({
+            "id": f"{source}#quote-{quote.id}", "type": "Annotation", "motivation": "identifying",
+            "body": [{"type": "SpecificResource", "purpose": "identifying",
+                      "source": base + page_path(quote.speaker.collection, quote.speaker.slug)},
+                     {"type": "TextualBody", "purpose": "tagging", "value": "quotation"}],
+            "target": _target(source, quote.selector.exact, quote.selector.prefix, quote.selector.suffix)})
+    for note in article.notes:
+        items.append({
+            "id": f"{source}#note-{note.id}", "type": "Annotation", "motivation": "commenting",
+            "creator": note.author or None, "created": note.date or None,
+            "body": [{"type": "TextualBody", "purpose": "commenting", "format": "text/markdown",
+                      "value": note.text},
+                     {"type": "TextualBody", "purpose": "tagging", "value": note.kind}],
+            "target": _target(source, note.selector.exact, note.selector.prefix, note.selector.suffix)})
+    for mention in body.mentions:
+        text = body.blocks[mention.block]
+        items.append({
+            "id": f"{source}#{mention.id}", "type": "Annotation", "motivation": "identifying",
+            "body": {"type": "SpecificResource", "purpose": "identifying",
+                     "source": base + page_path(mention.collection, mention.slug)},
+            "target": _target(source, text[mention.start:mention.end],
+                              text[max(0, mention.start - CONTEXT_SIZE):mention.start],
+                              text[mention.end:mention.end + CONTEXT_SIZE])})
+    for item in items:
+        for key in ("creator", "created"):
+            if key in item and item[key] is None:
+                del item[key]
+    collection_id = f"{base}annotations/{article.slug}.jsonld"
+    data = {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "id": collection_id, "type": "AnnotationCollection",
+        "label": f"Annotations of “{article.title}”", "total": len(items),
+        "first": {"id": f"{collection_id}#page-1", "type": "AnnotationPage", "startIndex": 0,
+                  "items": items},
+    }
+    return Output(f"annotations/{article.slug}.jsonld", _dump(data))
+
+
+def export_outputs(archive: Archive) -> list[Output]:
+    return [archive_json(archive), *(annotation_collection(archive, a) for a in archive.articles)]

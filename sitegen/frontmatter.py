@@ -1,0 +1,192 @@
+"""Split a content file into YAML front matter and body, and load the YAML with positions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+from sitegen.diagnostics import Diagnostic, error
+
+MAX_DEPTH = 32
+"""Deeper front matter is refused: real annotations are a few levels deep."""
+
+YamlPath = tuple[str | int, ...]
+_FENCE = re.compile(r"^---[ \t]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    data: dict[str, object]
+    value_at: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+    """(line, column) in the file of the value at each path, e.g. ("people", 2)."""
+    key_at: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+    """(line, column) in the file of the key naming each mapping entry."""
+
+    def position(self, path: YamlPath) -> tuple[int, int]:
+        """Where the value at path is, falling back to its key, then to its nearest parent."""
+        while path:
+            if path in self.value_at:
+                return self.value_at[path]
+            if path in self.key_at:
+                return self.key_at[path]
+            path = path[:-1]
+        return (1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class SplitFile:
+    yaml_text: str
+    yaml_line: int
+    """File line number of the first YAML line."""
+    body: str
+    body_line: int
+    """File line number of the first body line."""
+
+
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(text: str, path: str) -> tuple[SplitFile | None, list[Diagnostic]]:
+    """Find the `---` fenced YAML block at the top of a file (text already newline-normalised)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        return None, [error(path, 1, 1, "file-empty", "the file is empty",
+                            "a content file starts with a '---' line, YAML front matter and '---'")]
+    lines = text.split("\n")
+    if not _FENCE.match(lines[0]):
+        return None, [error(path, 1, 1, "frontmatter-missing",
+                            "the file does not start with front matter ('---')",
+                            "put the YAML fields between two '---' lines at the top of the file")]
+    for index in range(1, len(lines)):
+        if _FENCE.match(lines[index]):
+            yaml_text = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1:])
+            return SplitFile(yaml_text, 2, body, index + 2), []
+    return None, [error(path, 1, 1, "frontmatter-unclosed",
+                        "the front matter starting here is never closed",
+                        "add a line with just '---' after the last YAML field")]
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe loader; we turn its nodes into values ourselves to keep positions."""
+
+
+def _scalar(node: yaml.ScalarNode) -> object:
+    # YAML 1.1 turns yes/no/on/off, 1:20 and 2015-11-30 into booleans, sexagesimals and
+    # dates; for an archive these are text, so only true/false/null and plain numbers convert.
+    value = node.value
+    tag = node.tag
+    if node.style is not None and node.style != "":  # quoted or block scalar: always text
+        return value
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:bool":
+        return {"true": True, "false": False}.get(value.lower(), value)
+    if tag == "tag:yaml.org,2002:int":
+        if re.fullmatch(r"[-+]?(0|[1-9][0-9_]*)", value):
+            return int(value.replace("_", ""))
+        return value
+    if tag == "tag:yaml.org,2002:float":
+        if re.fullmatch(r"[-+]?([0-9][0-9_]*)?\.[0-9_]+([eE][-+]?[0-9]+)?", value):
+            return float(value.replace("_", ""))
+        return value
+    return value
+
+
+class _Converter:
+    def __init__(self, path: str, line_offset: int) -> None:
+        self.path = path
+        self.offset = line_offset
+        self.value_at: dict[YamlPath, tuple[int, int]] = {}
+        self.key_at: dict[YamlPath, tuple[int, int]] = {}
+        self.problems: list[Diagnostic] = []
+
+    def where(self, node: yaml.Node) -> tuple[int, int]:
+        return node.start_mark.line + self.offset, node.start_mark.column + 1
+
+    def convert(self, node: yaml.Node, at: YamlPath) -> object:
+        self.value_at[at] = self.where(node)
+        if len(at) > MAX_DEPTH:
+            line, col = self.where(node)
+            self.problems.append(error(self.path, line, col, "yaml-too-deep",
+                                       f"front matter nested deeper than {MAX_DEPTH} levels"))
+            return None
+        standard = node.tag.startswith("tag:yaml.org,2002:")
+        if not standard:
+            line, col = self.where(node)
+            self.problems.append(error(self.path, line, col, "yaml-tag",
+                                       f"YAML tag '{node.tag}' is not allowed",
+                                       "remove the '!' tag; front matter holds plain values"))
+            return None
+        if isinstance(node, yaml.ScalarNode):
+            return _scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, (*at, i)) for i, item in enumerate(node.value)]
+        result: dict[str, object] = {}
+        for key_node, value_node in node.value:
+            line, col = self.where(key_node)
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.append(error(self.path, line, col, "yaml-key", "keys must be plain text"))
+                continue
+            key = str(key_node.value)
+            if key in result:
+                self.problems.append(error(self.path, line, col, "yaml-duplicate-key",
+                                           f"duplicate key '{key}'",
+                                           "a key may appear once; the earlier value would be lost"))
+                continue
+            self.key_at[(*at, key)] = (line, col)
+            result[key] = self.convert(value_node, (*at, key))
+        return result
+
+
+def _reject_aliases(text: str, path: str, line_offset: int) -> list[Diagnostic]:
+    # Aliases are refused before composing: an alias bomb expands exponentially, and
+    # hand-written annotations have no use for them.
+    problems = []
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                mark = event.start_mark
+                problems.append(error(path, mark.line + line_offset, mark.column + 1, "yaml-alias",
+                                      "YAML anchors and aliases (&name, *name) are not allowed",
+                                      "write the value out in full"))
+                break
+    except yaml.YAMLError:
+        pass  # reported with its position by load_yaml
+    return problems
+
+
+def load_yaml(text: str, path: str, line_offset: int = 1) -> tuple[FrontMatter | None, list[Diagnostic]]:
+    """Parse front-matter YAML into plain values, recording the position of every value."""
+    if "\t" in text:
+        for number, line in enumerate(text.split("\n")):
+            indent = len(line) - len(line.lstrip(" \t"))
+            if "\t" in line[:indent]:
+                return None, [error(path, number + line_offset, line.index("\t") + 1, "yaml-tab",
+                                    "a tab is used for indentation", "indent YAML with spaces")]
+    problems = _reject_aliases(text, path, line_offset)
+    if problems:
+        return None, problems
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line, col = (mark.line + line_offset, mark.column + 1) if mark else (line_offset, 1)
+        problem = getattr(exc, "problem", None) or str(exc)
+        context = getattr(exc, "context", None)
+        message = f"invalid YAML: {problem}" + (f" ({context})" if context else "")
+        return None, [error(path, line, col, "yaml-syntax", message)]
+    if node is None:
+        return FrontMatter({}), []
+    if not isinstance(node, yaml.MappingNode):
+        line, col = node.start_mark.line + line_offset, node.start_mark.column + 1
+        return None, [error(path, line, col, "frontmatter-not-mapping",
+                            "front matter must be a mapping of 'key: value' lines")]
+    converter = _Converter(path, line_offset)
+    data = converter.convert(node, ())
+    assert isinstance(data, dict)
+    return FrontMatter(data, converter.value_at, converter.key_at), converter.problems

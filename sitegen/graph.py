@@ -1,0 +1,188 @@
+"""Model: the archive graph, where every reference is resolved once and backlinks are derived."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from sitegen import model as m
+from sitegen.bodies import Body, Registry, render_article_body, render_entity_body
+from sitegen.config import Config
+from sitegen.diagnostics import Diagnostic, did_you_mean, error, suggestion, warning
+from sitegen.markdown.annotate import MentionMatcher
+from sitegen.relations import Relations, derive_relations
+
+Key = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Archive:
+    config: Config
+    articles: tuple[m.Article, ...]
+    """Newest first."""
+    entities: dict[str, tuple[m.Entity, ...]]
+    """Per collection, A–Z."""
+    by_key: dict[Key, m.Document]
+    bodies: dict[Key, Body]
+    relations: Relations
+    captures: dict[str, bytes] = field(default_factory=dict)
+
+    def get(self, collection: str, slug: str) -> m.Document:
+        return self.by_key[(collection, slug)]
+
+    def name(self, key: Key) -> str:
+        return self.by_key[key].name
+
+
+def _stub(ref: m.Ref) -> m.Entity:
+    name = ref.slug.replace("-", " ").title()
+    cls = {"people": m.Person, "organisations": m.Organisation, "places": m.Place,
+           "events": m.Event}[ref.collection]
+    return cls(collection=ref.collection, slug=ref.slug, path="", name=name, stub=True)
+
+
+def _resolve_speakers(articles: list[m.Article], by_key: dict[Key, m.Document]) -> list[m.Article]:
+    """A quote's speaker may be a person or an organisation; pin each to its collection."""
+    result = []
+    for article in articles:
+        quotes = []
+        for quote in article.quotes:
+            slug = quote.speaker.slug
+            collection = "organisations" if ("organisations", slug) in by_key and \
+                ("people", slug) not in by_key else "people"
+            quotes.append(replace(quote, speaker=replace(quote.speaker, collection=collection)))
+        result.append(replace(article, quotes=tuple(quotes)))
+    return result
+
+
+def _all_refs(document: m.Document) -> list[m.Ref]:
+    refs = list(document.references())
+    if isinstance(document, m.Article):
+        for quote in document.quotes:
+            refs += [r for r in (quote.speaker, quote.event, quote.reported_by) if r]
+        for note in document.notes:
+            refs += list(note.see)
+    return refs
+
+
+def _check_refs(documents: list[m.Document], by_key: dict[Key, m.Document]) -> list[Diagnostic]:
+    """Report references to missing files and add a minimal stub page for each."""
+    problems = []
+    slugs: dict[str, list[str]] = {}
+    for collection, slug in by_key:
+        slugs.setdefault(collection, []).append(slug)
+    for document in documents:
+        for ref in _all_refs(document):
+            if (ref.collection, ref.slug) in by_key and not getattr(by_key[(ref.collection, ref.slug)], "stub", False):
+                continue
+            if ref.collection == "articles":
+                problems.append(warning(document.path, ref.line, ref.column, "ref-unknown",
+                                        f"no article '{ref.slug}'", did_you_mean(ref.slug, slugs.get("articles", []))))
+                continue
+            if (ref.collection, ref.slug) not in by_key:
+                by_key[(ref.collection, ref.slug)] = _stub(ref)
+            kind = m.SINGULAR[ref.collection]
+            problems.append(warning(
+                document.path, ref.line, ref.column, "ref-unknown",
+                f"no {kind} '{ref.slug}' (content/{ref.collection}/{ref.slug}.md does not exist)",
+                did_you_mean(ref.slug, [s for s in slugs.get(ref.collection, []) if s != ref.slug])
+                or f"create content/{ref.collection}/{ref.slug}.md"))
+    return problems
+
+
+def _check_aliases(entities: list[m.Entity]) -> list[Diagnostic]:
+    owners: dict[str, m.Entity] = {}
+    problems = []
+    for entity in entities:
+        for form in dict.fromkeys(entity.surface_forms):
+            other = owners.setdefault(form, entity)
+            if other is not entity and not entity.stub:
+                problems.append(warning(entity.path, 1, 1, "alias-conflict",
+                                        f"'{form}' is also a name or alias of "
+                                        f"{other.collection}/{other.slug}",
+                                        "mentions of it would link to only one of them; keep each "
+                                        "surface form on one entity and use [words](@…) links"))
+    return problems
+
+
+def _unreferenced_mentions(articles: list[m.Article], registry: Registry,
+                           bodies: dict[Key, Body]) -> list[Diagnostic]:
+    """Entities whose names occur in a body that does not reference them: a suggestion each."""
+    everyone: dict[str, Key] = {}
+    for key, forms in sorted(registry.forms.items()):
+        for form in forms:
+            everyone.setdefault(form, key)
+    matcher = MentionMatcher(everyone)
+    problems = []
+    for article in articles:
+        referenced = {(r.collection, r.slug) for r in article.references()}
+        explicit = {(mn.collection, mn.slug) for mn in bodies[("articles", article.slug)].mentions}
+        reported: set[Key] = set()
+        for block in bodies[("articles", article.slug)].blocks:
+            for _, _, key in matcher.find(block):
+                if key in referenced or key in explicit or key in reported or key[0] == "articles":
+                    continue
+                reported.add(key)
+                problems.append(suggestion(
+                    article.path, 1, 1, "mention-unreferenced",
+                    f"the body mentions {registry.names[key]} but the front matter does not reference it",
+                    f"add '{key[1]}' to '{key[0]}'"))
+    return problems
+
+
+def build_archive(documents: tuple[m.Document, ...], config: Config,
+                  captures: dict[str, bytes] | None = None,
+                  body_cache: dict[object, tuple[Body, list[Diagnostic]]] | None = None,
+                  ) -> tuple[Archive, list[Diagnostic]]:
+    """Resolve every reference, render bodies, and derive all relations of the archive."""
+    problems: list[Diagnostic] = []
+    by_key: dict[Key, m.Document] = {}
+    for document in documents:
+        key = (document.collection, document.slug)
+        if key in by_key:
+            problems.append(error(document.path, 1, 1, "slug-duplicate",
+                                  f"{key[0]}/{key[1]} is defined twice"))
+            continue
+        by_key[key] = document
+    articles = _resolve_speakers([d for d in by_key.values() if isinstance(d, m.Article)], by_key)
+    for article in articles:
+        by_key[("articles", article.slug)] = article
+    problems += _check_refs(list(by_key.values()), by_key)
+    entities = [d for d in by_key.values() if isinstance(d, m.Entity)]
+    problems += _check_aliases(sorted(entities, key=lambda e: (e.stub, e.collection, e.slug)))
+
+    registry = Registry(
+        names={k: d.name for k, d in by_key.items()},
+        forms={(e.collection, e.slug): e.surface_forms for e in entities if not e.stub})
+    bodies: dict[Key, Body] = {}
+    cache = body_cache if body_cache is not None else {}
+    known = frozenset(registry.names)
+    for article in articles:
+        # Everything the rendered body depends on, so a cached body is never stale.
+        forms_key = tuple(sorted(
+            (k, registry.forms.get((k.collection, k.slug), ()), registry.names.get((k.collection, k.slug), ""))
+            for k in set(article.references()) | {q.speaker for q in article.quotes}))
+        key = ("article", article, forms_key, config.mention_link, known)
+        if key not in cache:
+            cache[key] = render_article_body(article, registry, config.mention_link)
+        bodies[("articles", article.slug)], found = cache[key]
+        problems += found
+    for entity in entities:
+        key = ("entity", entity, known)
+        if key not in cache:
+            cache[key] = render_entity_body(entity, registry)
+        bodies[(entity.collection, entity.slug)], found = cache[key]
+        problems += found
+    problems += _unreferenced_mentions(articles, registry, bodies)
+    for article in articles:
+        if article.capture and f"articles/{article.capture.file}" not in (captures or {}):
+            problems.append(error(article.path, 1, 1, "capture-missing",
+                                  f"capture file '{article.capture.file}' is not next to the article",
+                                  f"put it at content/articles/{article.capture.file}"))
+
+    ordered_articles = tuple(sorted(articles, key=lambda a: a.sort_key, reverse=True))
+    grouped = {c: tuple(sorted((e for e in entities if e.collection == c),
+                               key=lambda e: (e.sort_key, e.slug)))
+               for c in m.ENTITY_COLLECTIONS}
+    relations = derive_relations(ordered_articles, grouped, bodies)
+    archive = Archive(config, ordered_articles, grouped, by_key, bodies, relations, captures or {})
+    return archive, problems

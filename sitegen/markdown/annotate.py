@@ -1,0 +1,249 @@
+"""markdown-it plugin: anchor quotes and notes to exact text, and link mentions of entities.
+
+Reads from `env`:
+  - "anchors": list of `Anchor` (quotes and notes with their TextQuoteSelector)
+  - "matcher": a `MentionMatcher` for the entities the article references (or None)
+  - "mention_rule": every | first-in-paragraph | first-in-article | none
+  - "entity_url": (collection, slug) -> relative URL or None
+  - "speaker_names": speaker ref -> display name, "note_html": note id -> rendered note text
+Writes to `env`:
+  - "anchor_hits": anchor id -> list of (block, start, end) where prefix+exact+suffix occurs
+  - "mentions": list of `FoundMention` in document order
+  - "blocks": the visible text of each inline block, in order
+  - "note_numbers": note id -> number in reading order (notes that are marked up)
+  - "dropped_anchors": ids that matched but could not be marked up (they overlap another)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html import escape
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+from sitegen.markdown.textspans import Span, block_text, wrap_spans
+
+_WORD = r"[\w\u00C0-\u024F]"
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    kind: str
+    """'quote' or 'note'."""
+    id: str
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+    speaker: tuple[str, str] | None = None
+    """(collection, slug) of a quote's speaker."""
+
+
+@dataclass(frozen=True, slots=True)
+class FoundMention:
+    collection: str
+    slug: str
+    id: str
+    block: int
+    start: int
+    end: int
+    linked: bool
+    explicit: bool
+    sentence: str
+    sentence_start: int
+    """Offset of the mention inside `sentence`."""
+
+
+class MentionMatcher:
+    """Finds surface forms of entities in text: longest form first, whole words only."""
+
+    def __init__(self, forms: dict[str, tuple[str, str]]) -> None:
+        self.forms = forms
+        ordered = sorted(forms, key=lambda f: (-len(f), f))
+        body = "|".join(re.escape(f) for f in ordered)
+        # Whole words: no letter or digit on either side; a possessive ’s may follow.
+        self.pattern = re.compile(rf"(?<!{_WORD})(?:{body})(?!{_WORD})") if ordered else None
+
+    def find(self, text: str) -> list[tuple[int, int, tuple[str, str]]]:
+        if self.pattern is None:
+            return []
+        return [(m.start(), m.end(), self.forms[m.group()]) for m in self.pattern.finditer(text)]
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+
+
+def sentence_around(text: str, start: int, end: int) -> tuple[str, int]:
+    """The sentence containing text[start:end], and the offset of start within it."""
+    begin, finish = 0, len(text)
+    for match in _SENTENCE_END.finditer(text):
+        if match.end() <= start:
+            begin = match.end()
+        elif match.start() >= end:
+            finish = match.start() + 1
+            break
+    sentence = text[begin:finish]
+    stripped = sentence.rstrip()
+    return stripped, start - begin
+
+
+def annotate_plugin(md: MarkdownIt) -> None:
+    md.core.ruler.after("entity_links", "annotate", _annotate)
+    md.add_render_rule("annotation_open", _render_annotation_open)
+    md.add_render_rule("annotation_close", _render_annotation_close)
+    md.add_render_rule("mention_open", _render_mention_open)
+    md.add_render_rule("mention_close", _render_mention_close)
+
+
+def _find_all(haystack: str, needle: str) -> list[int]:
+    found, pos = [], haystack.find(needle)
+    while pos != -1:
+        found.append(pos)
+        pos = haystack.find(needle, pos + 1)
+    return found
+
+
+def _explicit_spans(children: list[Token]) -> list[tuple[int, int, tuple[str, str]]]:
+    spans, pos, current = [], 0, None
+    for token in children:
+        if token.type == "link_open" and token.meta.get("entity") and not token.meta.get("unresolved"):
+            current = (pos, token.meta["entity"])
+        elif token.type == "link_close" and current:
+            spans.append((current[0], pos, current[1]))
+            current = None
+        pos += len(block_text([token]))
+    return spans
+
+
+def _annotate(state: StateCore) -> None:
+    env = state.env
+    anchors: list[Anchor] = env.get("anchors", [])
+    matcher: MentionMatcher | None = env.get("matcher")
+    rule = env.get("mention_rule", "first-in-paragraph")
+    hits: dict[str, list[tuple[int, int, int]]] = {a.id: [] for a in anchors}
+    mentions: list[FoundMention] = []
+    blocks: list[str] = []
+    linked_in_article: set[tuple[str, str]] = set()
+    block_spans: list[tuple[int, list[Span]]] = []
+
+    inline_tokens = [(i, t) for i, t in enumerate(state.tokens) if t.type == "inline" and t.children]
+    for number, (index, token) in enumerate(inline_tokens):
+        assert token.children is not None
+        text = block_text(token.children)
+        blocks.append(text)
+        spans: list[Span] = []
+        for anchor in anchors:
+            needle = anchor.prefix + anchor.exact + anchor.suffix
+            for pos in _find_all(text, needle):
+                start = pos + len(anchor.prefix)
+                hits[anchor.id].append((number, start, start + len(anchor.exact)))
+        linked_in_block: set[tuple[str, str]] = set()
+        found = [(s, e, ref, True) for s, e, ref in _explicit_spans(token.children)]
+        if matcher is not None:
+            explicit_ranges = [(s, e) for s, e, _, _ in found]
+            found += [(s, e, ref, False) for s, e, ref in matcher.find(text)
+                      if not any(a <= s < b for a, b in explicit_ranges)]
+        for start, end, ref, explicit in sorted(found, key=lambda f: (f[0], f[1])):
+            ident = f"m-{len(mentions) + 1}"
+            linked = explicit or _should_link(rule, ref, linked_in_block, linked_in_article)
+            sentence, offset = sentence_around(text, start, end)
+            mentions.append(FoundMention(ref[0], ref[1], ident, number, start, end, linked,
+                                         explicit, sentence, offset))
+            if explicit:
+                continue  # the link token itself carries the mention; see _tag_explicit
+            url = env["entity_url"](*ref) if linked else None
+            spans.append(Span(start, end, Token("mention_open", "a", 1, meta={
+                "id": ident, "url": url, "collection": ref[0]}),
+                Token("mention_close", "a", -1, meta={"url": url}), single_text=True, rank=2))
+        _tag_explicit(token.children, [m for m in mentions if m.block == number and m.explicit])
+        block_spans.append((index, spans))
+
+    # Anchors are wrapped only where they match exactly once; the model reports the rest.
+    note_numbers: dict[str, int] = {}
+    order = sorted((a for a in anchors if len(hits[a.id]) == 1), key=lambda a: (hits[a.id][0], a.id))
+    for anchor in order:
+        block, start, end = hits[anchor.id][0]
+        if anchor.kind == "note":
+            note_numbers[anchor.id] = len(note_numbers) + 1
+        meta = {"kind": anchor.kind, "id": anchor.id, "speaker": anchor.speaker,
+                "number": note_numbers.get(anchor.id)}
+        span = Span(start, end, Token("annotation_open", "span", 1, meta=meta),
+                    Token("annotation_close", "span", -1, meta=meta), rank=0 if anchor.kind == "quote" else 1)
+        block_spans[block][1].append(span)
+
+    dropped: list[str] = []
+    for index, spans in block_spans:
+        if not spans:
+            continue
+        token = state.tokens[index]
+        assert token.children is not None
+        token.children = wrap_spans(token.children, spans)
+        dropped += [s.open.meta["id"] for s in spans if s.dropped and s.open.type == "annotation_open"]
+    env["anchor_hits"] = hits
+    env["mentions"] = mentions
+    env["blocks"] = blocks
+    env["note_numbers"] = note_numbers
+    env["dropped_anchors"] = dropped
+
+
+def _should_link(rule: str, ref: tuple[str, str], in_block: set[tuple[str, str]],
+                 in_article: set[tuple[str, str]]) -> bool:
+    if rule == "none":
+        return False
+    if rule == "first-in-paragraph" and ref in in_block:
+        return False
+    if rule == "first-in-article" and ref in in_article:
+        return False
+    in_block.add(ref)
+    in_article.add(ref)
+    return True
+
+
+def _tag_explicit(children: list[Token], explicit: list[FoundMention]) -> None:
+    links = [t for t in children if t.type == "link_open" and t.meta.get("entity")
+             and not t.meta.get("unresolved")]
+    for token, mention in zip(links, explicit, strict=False):
+        token.attrSet("id", mention.id)
+
+
+def _render_annotation_open(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    meta = tokens[idx].meta
+    if meta["kind"] == "quote":
+        return f'<span class="quote" id="quote-{escape(meta["id"])}">'
+    return f'<mark class="note-anchor" id="note-{escape(meta["id"])}">'
+
+
+def _render_annotation_close(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    meta = tokens[idx].meta
+    ident = escape(meta["id"])
+    if meta["kind"] == "quote":
+        speaker = meta["speaker"]
+        name = env.get("speaker_names", {}).get(speaker, "")
+        url = env["entity_url"](*speaker) if speaker else None
+        if not (name and url):
+            return "</span>"
+        return (f'</span><a class="quote-by" href="{escape(url)}" '
+                f'aria-label="quoted: {escape(name)}">{escape(name)}</a>')
+    number = meta["number"]
+    kind, html = env.get("note_html", {}).get(meta["id"], ("note", ""))
+    # The margin copy is for sighted readers on wide screens; the reference link leads
+    # everyone (and narrow screens) to the numbered list, so it is hidden from assistive tech.
+    return (f'</mark><sup class="note-ref"><a href="#notes-list-{ident}" id="note-{ident}-ref" '
+            f'aria-label="Editorial note {number}">{number}</a></sup>'
+            f'<span class="margin-note note-{escape(kind)}" aria-hidden="true">'
+            f'<span class="note-num">{number}</span> '
+            f'<span class="note-kind">{escape(kind.capitalize())}</span> {html}</span>')
+
+
+def _render_mention_open(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    meta = tokens[idx].meta
+    if meta["url"]:
+        return (f'<a class="mention mention-{escape(meta["collection"])}" id="{escape(meta["id"])}" '
+                f'href="{escape(meta["url"])}">')
+    return f'<span class="mention-ref" id="{escape(meta["id"])}">'
+
+
+def _render_mention_close(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    return "</a>" if tokens[idx].meta["url"] else "</span>"

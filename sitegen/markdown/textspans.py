@@ -1,0 +1,147 @@
+"""A paragraph's visible text, and wrapping character ranges of it in new tokens.
+
+Annotations address what a reader sees (W3C TextQuoteSelector), not Markdown source,
+so every inline block is flattened to its text with the position of each child
+token; a span of that text is then wrapped by splitting text tokens at its edges and
+widening it, where needed, until it encloses whole elements (so the HTML nests).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from markdown_it.token import Token
+
+_TEXT_TYPES = {"text", "code_inline"}
+_BREAKS = {"softbreak", "hardbreak"}
+
+
+@dataclass(slots=True)
+class Span:
+    start: int
+    end: int
+    open: Token
+    close: Token
+    single_text: bool = False
+    """The span must cover exactly one text token (mentions); otherwise it is dropped."""
+    rank: int = 0
+    """Among spans with the same extent, the lower rank is the outer one."""
+    dropped: bool = field(default=False)
+
+
+def child_text(token: Token) -> str:
+    if token.type in _TEXT_TYPES:
+        return token.content
+    if token.type in _BREAKS:
+        return " "
+    return ""
+
+
+def block_text(children: list[Token]) -> str:
+    return "".join(child_text(t) for t in children)
+
+
+def _offsets(children: list[Token]) -> list[tuple[int, int]]:
+    result, pos = [], 0
+    for token in children:
+        length = len(child_text(token))
+        result.append((pos, pos + length))
+        pos += length
+    return result
+
+
+def _split_at(children: list[Token], cuts: set[int]) -> list[Token]:
+    """Split text tokens so that every cut position falls on a token boundary."""
+    result: list[Token] = []
+    for token, (start, end) in zip(children, _offsets(children), strict=True):
+        inner = sorted(c for c in cuts if start < c < end)
+        if token.type != "text" or not inner:
+            result.append(token)
+            continue
+        edges = [start, *inner, end]
+        for left, right in zip(edges, edges[1:], strict=False):
+            piece = Token("text", "", 0, content=token.content[left - start:right - start])
+            result.append(piece)
+    return result
+
+
+def _depths(children: list[Token]) -> list[int]:
+    depths, depth = [0], 0
+    for token in children:
+        depth += token.nesting
+        depths.append(depth)
+    return depths
+
+
+def _child_range(children: list[Token], offsets: list[tuple[int, int]], start: int,
+                 end: int) -> tuple[int, int]:
+    first, last = len(children), -1
+    for i, (token, (s, e)) in enumerate(zip(children, offsets, strict=True)):
+        empty = s == e
+        if first == len(children) and s >= start and not (empty and s == start and token.nesting == -1):
+            first = i
+        if e <= end and not (empty and s == end and token.nesting == 1) and s >= start:
+            last = i
+    return first, last
+
+
+def _balance(depths: list[int], first: int, last: int, count: int) -> tuple[int, int]:
+    """Widen [first, last] until it holds whole elements."""
+    def valid(a: int, b: int) -> bool:
+        return depths[a] == depths[b + 1] and min(depths[a:b + 2]) >= depths[a]
+
+    while not valid(first, last):
+        if depths[last + 1] > depths[first] and last < count - 1:
+            last += 1
+        elif first > 0:
+            first -= 1
+        else:
+            last = min(last + 1, count - 1)
+    return first, last
+
+
+def wrap_spans(children: list[Token], spans: list[Span]) -> list[Token]:
+    """Insert each span's open/close tokens around the text it covers; returns new children."""
+    cuts = {p for s in spans for p in (s.start, s.end)}
+    children = _split_at(children, cuts)
+    offsets = _offsets(children)
+    depths = _depths(children)
+    link_depth, links = [], 0
+    for token in children:
+        link_depth.append(links)
+        links += {"link_open": 1, "link_close": -1}.get(token.type, 0)
+
+    placed: list[tuple[int, int, Span]] = []
+    for span in spans:
+        first, last = _child_range(children, offsets, span.start, span.end)
+        if first > last:
+            span.dropped = True
+            continue
+        if span.single_text:
+            if first != last or children[first].type != "text" or link_depth[first] > 0:
+                span.dropped = True
+                continue
+        else:
+            first, last = _balance(depths, first, last, len(children))
+            # Annotations add links of their own, and links may not nest: widen to the whole link.
+            while first > 0 and link_depth[first] > 0:
+                first, last = _balance(depths, first - 1, last, len(children))
+        crossing = any(a < first <= b < last or first < a <= last < b for a, b, _ in placed)
+        if crossing:
+            span.dropped = True
+            continue
+        placed.append((first, last, span))
+
+    opens: dict[int, list[tuple[int, int, Span]]] = {}
+    closes: dict[int, list[tuple[int, int, Span]]] = {}
+    for item in placed:
+        opens.setdefault(item[0], []).append(item)
+        closes.setdefault(item[1], []).append(item)
+    result: list[Token] = []
+    for i, token in enumerate(children):
+        for _, _, span in sorted(opens.get(i, []), key=lambda p: (-p[1], p[2].rank)):
+            result.append(span.open)
+        result.append(token)
+        for _, _, span in sorted(closes.get(i, []), key=lambda p: (p[0], -p[2].rank), reverse=True):
+            result.append(span.close)
+    return result

@@ -1,0 +1,199 @@
+"""Plan every page of the site: its path, its template and its plain-data context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Any
+
+from sitegen import model as m
+from sitegen.graph import Archive
+from sitegen.markdown import render_inline
+from sitegen.relations import QuoteRef
+from sitegen.urls import page_path, relative
+from sitegen.views import (
+    LABELS,
+    View,
+    article_summary,
+    date_view,
+    entity_view,
+    ref_view,
+    timeline_entry,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PageSpec:
+    path: str
+    """Site path: '' for home, 'people/x/' (written as people/x/index.html) or a file like '404.html'."""
+    template: str
+    context: dict[str, Any]
+
+
+def _quote_view(archive: Archive, article: m.Article, quote: m.Quote) -> View:
+    also = archive.relations.also_quoted.get(QuoteRef(article.slug, quote.id), ())
+    return {"id": quote.id, "exact": quote.selector.exact,
+            "speaker": ref_view(archive, quote.speaker), "context": quote.context,
+            "event": ref_view(archive, quote.event), "reported_by": ref_view(archive, quote.reported_by),
+            "also_quoted": [{"article": article_summary(archive, r.article), "id": r.quote} for r in also]}
+
+
+def article_page(archive: Archive, article: m.Article) -> PageSpec:
+    body = archive.bodies[("articles", article.slug)]
+    numbers = dict(body.note_numbers)
+    here = page_path("articles", article.slug)
+
+    def url(collection: str, slug: str) -> str | None:
+        return relative(here, page_path(collection, slug)) if (collection, slug) in archive.by_key else None
+
+    groups = []
+    for collection, refs in (("people", article.people), ("organisations", article.organisations),
+                             ("places", article.places)):
+        if refs:
+            groups.append({"collection": collection, "label": LABELS[collection],
+                           "items": [ref_view(archive, r) for r in refs]})
+    events = [{**entity_view(archive, "events", e.ref.slug), "coverage": e.coverage} for e in article.events]
+    notes = [{"id": n.id, "number": numbers.get(n.id), "kind": n.kind, "exact": n.selector.exact,
+              "html": render_inline(n.text, {"entity_url": url}), "author": n.author, "date": n.date,
+              "see": [article_summary(archive, s.slug) for s in n.see if ("articles", s.slug) in archive.by_key]}
+             for n in sorted(article.notes, key=lambda n: numbers.get(n.id, 10**6))]
+    capture = None
+    if article.capture:
+        capture = {"file": article.capture.file,
+                   "removed": [{"line": r.line, "text": r.text, "kind": r.kind} for r in article.capture.removed]}
+    context = {
+        "article": {**article_summary(archive, article.slug), "language": article.language,
+                    "url": article.url, "authors": [ref_view(archive, r) for r in article.authors],
+                    "outlet_entity": ref_view(archive, article.outlet),
+                    "via": [ref_view(archive, r) for r in article.via],
+                    "inferred": [{"field": i.field, "basis": i.basis, "confidence": i.confidence}
+                                 for i in article.inferred],
+                    "capture": capture},
+        "body_html": body.html,
+        "groups": groups,
+        "events": events,
+        "quotes": [_quote_view(archive, article, q) for q in article.quotes],
+        "notes": notes,
+        "also_covered": [article_summary(archive, s) for s in archive.relations.stories.get(article.slug, ())],
+        "annotations_path": f"annotations/{article.slug}.jsonld",
+    }
+    return PageSpec(here, "article.html", context)
+
+
+def _entity_fields(archive: Archive, entity: m.Entity) -> list[View]:
+    fields: list[View] = []
+
+    def add(label: str, value: object = None, link: View | None = None) -> None:
+        if value or link:
+            fields.append({"label": label, "value": value or "", "link": link})
+
+    if isinstance(entity, m.Event) and entity.date:
+        add("Date", entity.date.display)
+        add("Precision", entity.date.start.precision + (" (approximate)" if entity.date.circa else ""))
+        add("How the date is known", entity.date_basis)
+    if isinstance(entity, m.Organisation):
+        add("Kind", entity.kind.replace("-", " ").capitalize())
+        add("Country", link=ref_view(archive, entity.country))
+        add("Part of", link=ref_view(archive, entity.parent))
+    if isinstance(entity, m.Place):
+        add("Kind", entity.kind.replace("-", " ").capitalize())
+        add("Located in", link=ref_view(archive, entity.located_in))
+    add("Also known as", ", ".join(entity.aliases))
+    return fields
+
+
+def entity_page(archive: Archive, entity: m.Entity) -> PageSpec:
+    rel = archive.relations
+    key = (entity.collection, entity.slug)
+    backlinks = [article_summary(archive, s) for s in rel.backlinks.get(key, ())]
+    dated = [a["published"] for a in backlinks if a["published"]]
+    mentions = [{"article": article_summary(archive, mc.article), "id": mc.id,
+                 "before": mc.sentence[:mc.start], "match": mc.sentence[mc.start:mc.end],
+                 "after": mc.sentence[mc.end:]} for mc in rel.mentions.get(key, ())]
+    quotes = []
+    for ref in rel.quotes_by.get(key, ()):
+        article = archive.get("articles", ref.article)
+        assert isinstance(article, m.Article)
+        quote = next(q for q in article.quotes if q.id == ref.quote)
+        quotes.append({**_quote_view(archive, article, quote), "article": article_summary(archive, ref.article)})
+    context = {
+        "entity": {**entity_view(archive, entity.collection, entity.slug),
+                   "fields": _entity_fields(archive, entity),
+                   "roles": [{"title": r.title, "organisation": ref_view(archive, r.organisation), "date": r.date}
+                             for r in getattr(entity, "roles", ())],
+                   "participants": [ref_view(archive, r) for r in entity.references()]
+                   if isinstance(entity, m.Event) else []},
+        "body_html": archive.bodies[key].html,
+        "backlinks": backlinks,
+        "stats": {"articles": len(backlinks), "mentions": len(mentions),
+                  "first": min(dated, key=lambda d: d["iso"]) if dated else None,
+                  "last": max(dated, key=lambda d: d["iso"]) if dated else None},
+        "mentions": mentions,
+        "quotes": quotes,
+        "co_mentions": [{**entity_view(archive, *k), "count": n} for k, n in rel.co_mentions.get(key, ())[:12]],
+        "timeline": [timeline_entry(archive, i.collection, i.slug, i.sort_key)
+                     for i in rel.entity_timelines.get(key, ())],
+        "events": [entity_view(archive, "events", s) for s in rel.events_of.get(key, ())],
+        "reported_by": [article_summary(archive, s) for s in rel.reported_by.get(entity.slug, ())]
+        if entity.collection == "events" else [],
+        "background_in": [article_summary(archive, s) for s in rel.background_in.get(entity.slug, ())]
+        if entity.collection == "events" else [],
+    }
+    return PageSpec(page_path(entity.collection, entity.slug), "entity.html", context)
+
+
+def _by_year(entries: list[View]) -> list[View]:
+    return [{"year": year, "items": list(items)} for year, items in groupby(entries, key=lambda e: e["year"])]
+
+
+def index_pages(archive: Archive) -> list[PageSpec]:
+    pages = []
+    articles = [{**article_summary(archive, a.slug), "year": a.published.year if a.published else "Undated"}
+                for a in archive.articles]
+    pages.append(PageSpec("articles/", "list.html", {
+        "collection": "articles", "title": LABELS["articles"], "groups": _by_year(articles),
+        "count": len(articles)}))
+    for collection, entities in archive.entities.items():
+        if collection == "events":
+            ordered = sorted(entities, key=lambda e: (e.date.sort_key if isinstance(e, m.Event) and e.date
+                                                      else (9999, 0, 0, 0), e.slug))
+            items = [{**entity_view(archive, collection, e.slug), "count": None,
+                      "year": e.date.start.year if isinstance(e, m.Event) and e.date else "Undated"}
+                     for e in ordered]
+            groups = _by_year(items)
+        else:
+            items = [{**entity_view(archive, collection, e.slug),
+                      "year": (e.sort_key[:1].upper() if e.sort_key[:1].isalpha() else "#"),
+                      "count": len(archive.relations.backlinks.get((collection, e.slug), ()))}
+                     for e in entities]
+            groups = _by_year(items)
+        pages.append(PageSpec(f"{collection}/", "list.html", {
+            "collection": collection, "title": LABELS[collection], "groups": groups, "count": len(items)}))
+    return pages
+
+
+def timeline_page(archive: Archive) -> PageSpec:
+    entries = [timeline_entry(archive, i.collection, i.slug, i.sort_key) for i in archive.relations.timeline]
+    return PageSpec("timeline/", "timeline.html", {"groups": _by_year(entries), "count": len(entries)})
+
+
+def home_page(archive: Archive) -> PageSpec:
+    counts = [{"collection": c, "label": LABELS[c], "path": f"{c}/",
+               "count": len(archive.articles) if c == "articles" else len(archive.entities.get(c, ()))}
+              for c in m.COLLECTIONS]
+    dated = [a.published for a in archive.articles if a.published]
+    span = {"first": date_view(min(dated, key=lambda d: d.sort_key)),
+            "last": date_view(max(dated, key=lambda d: d.sort_key))} if dated else None
+    return PageSpec("", "home.html", {
+        "latest": [article_summary(archive, a.slug) for a in archive.articles[:10]],
+        "counts": counts, "span": span})
+
+
+def plan_pages(archive: Archive) -> list[PageSpec]:
+    """Every HTML page of the site, in a stable order."""
+    pages = [home_page(archive), timeline_page(archive), *index_pages(archive)]
+    pages += [article_page(archive, a) for a in archive.articles]
+    for entities in archive.entities.values():
+        pages += [entity_page(archive, e) for e in entities]
+    pages.append(PageSpec("404.html", "404.html", {}))
+    return pages

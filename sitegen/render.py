@@ -1,0 +1,109 @@
+"""Render: Jinja2 templates turn planned pages into HTML strings; no file is written here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+    pass_context,
+)
+from markupsafe import Markup
+
+from sitegen.config import Config
+from sitegen.diagnostics import Diagnostic, error
+from sitegen.pages import PageSpec
+from sitegen.urls import relative
+
+BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"
+NAV = (("Articles", "articles/"), ("Timeline", "timeline/"), ("People", "people/"),
+       ("Organisations", "organisations/"), ("Places", "places/"), ("Events", "events/"))
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    path: str
+    """File path inside the output folder, POSIX separators, e.g. 'people/x/index.html'."""
+    data: bytes
+
+
+def theme_dirs(config: Config) -> list[Path]:
+    """Theme folders in lookup order: the project's chosen theme, then the built-in default."""
+    dirs = [config.root / "themes" / config.theme]
+    if config.theme != "default":
+        dirs.append(config.root / "themes" / "default")
+    dirs.append(BUILTIN_THEMES / "default")
+    return list(dict.fromkeys(d for d in dirs if d.is_dir()))
+
+
+def output_file(page_path: str) -> str:
+    return page_path if page_path.endswith(".html") else page_path + "index.html"
+
+
+@pass_context
+def _url(context: Any, target: str) -> str:
+    here = context["here"]
+    if here.endswith(".html"):  # a file page such as 404.html is served from any path
+        return context["site"]["base_path"] + target
+    return relative(here, target)
+
+
+def _external(value: str) -> str:
+    """An outside address only if it is http(s); anything else becomes no link at all."""
+    return value if urlsplit(value).scheme.lower() in ("http", "https") else ""
+
+
+def make_environment(config: Config) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader([str(d / "templates") for d in theme_dirs(config)]),
+        autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True)
+    env.globals["url"] = _url
+    env.filters["external"] = _external
+    return env
+
+
+def site_context(config: Config) -> dict[str, Any]:
+    return {"title": config.title, "description": config.description, "language": config.language,
+            "base_url": config.base_url, "base_path": config.base_path,
+            "nav": [{"label": label, "path": path} for label, path in NAV]}
+
+
+def render_page(env: Environment, spec: PageSpec, site: dict[str, Any]) -> str:
+    context = {**spec.context, "here": spec.path, "site": site,
+               "canonical": site["base_url"].rstrip("/") + "/" + spec.path}
+    if "body_html" in context:
+        # Bodies come from our Markdown renderer, which escapes all text and drops raw HTML.
+        context["body_html"] = Markup(context["body_html"])
+    for note in context.get("notes", ()):
+        note["html"] = Markup(note["html"])
+    return env.get_template(spec.template).render(context)
+
+
+def render_pages(env: Environment, specs: list[PageSpec], config: Config,
+                 progress: Callable[[int, int], None] | None = None,
+                 ) -> tuple[list[Output], list[Diagnostic]]:
+    site = site_context(config)
+    outputs, problems = [], []
+    for number, spec in enumerate(specs, 1):
+        if progress and number % 200 == 0:
+            progress(number, len(specs))
+        try:
+            html = render_page(env, spec, site)
+        except TemplateSyntaxError as exc:
+            problems.append(error(exc.filename or spec.template, exc.lineno, 1, "template-syntax", exc.message or str(exc)))
+            break
+        except TemplateError as exc:
+            problems.append(error(f"templates/{spec.template}", 0, 0, "template-error",
+                                  f"rendering {output_file(spec.path)}: {exc}"))
+            continue
+        outputs.append(Output(output_file(spec.path), html.encode("utf-8")))
+    return outputs, problems

@@ -1,0 +1,57 @@
+"""Views: plain-data summaries of records, the only shapes templates see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sitegen import model as m
+from sitegen.graph import Archive
+from sitegen.urls import page_path
+
+LABELS = {"articles": "Articles", "people": "People", "organisations": "Organisations",
+          "places": "Places", "events": "Events"}
+ORG_KIND_LABELS = {"armed-forces": "Armed forces", "news-agency": "News agency",
+                   "armed-group": "Armed group", "international": "International body"}
+
+View = dict[str, Any]
+
+
+def date_view(date: m.PartialDate | None) -> View | None:
+    if date is None:
+        return None
+    return {"display": date.display, "iso": date.iso, "precision": date.precision}
+
+
+def entity_view(archive: Archive, collection: str, slug: str) -> View:
+    entity = archive.get(collection, slug)
+    assert isinstance(entity, m.Entity)
+    view: View = {"collection": collection, "slug": slug, "name": entity.name,
+                  "path": page_path(collection, slug), "description": entity.description,
+                  "stub": entity.stub, "kind": m.SINGULAR[collection], "date": None}
+    if isinstance(entity, m.Event) and entity.date:
+        view["date"] = {"display": entity.date.display, "iso": entity.date.iso,
+                        "precision": entity.date.start.precision}
+    return view
+
+
+def ref_view(archive: Archive, ref: m.Ref | None) -> View | None:
+    return entity_view(archive, ref.collection, ref.slug) if ref else None
+
+
+def article_summary(archive: Archive, slug: str) -> View:
+    article = archive.get("articles", slug)
+    assert isinstance(article, m.Article)
+    outlet = archive.name((article.outlet.collection, article.outlet.slug)) if article.outlet else ""
+    return {"slug": slug, "path": page_path("articles", slug), "title": article.title,
+            "subtitle": article.subtitle, "outlet": outlet, "published": date_view(article.published),
+            "summary": article.summary, "byline": article.byline}
+
+
+def timeline_entry(archive: Archive, collection: str, slug: str, sort_key: tuple[int, ...]) -> View:
+    if collection == "articles":
+        summary = article_summary(archive, slug)
+        return {"collection": collection, "year": sort_key[0], "title": summary["title"],
+                "path": summary["path"], "date": summary["published"], "detail": summary["outlet"]}
+    entity = entity_view(archive, collection, slug)
+    return {"collection": collection, "year": sort_key[0], "title": entity["name"],
+            "path": entity["path"], "date": entity.get("date"), "detail": entity["description"]}
