@@ -62,18 +62,31 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def add_build_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = commands.add_parser("build", help="build the site into the output folder")
+    add_root_option(parser)
+    parser.add_argument("--output", metavar="DIR", help="output folder (default: output_dir in sitegen.toml)")
+    parser.add_argument("--drafts", action="store_true", help="include articles with draft: true")
+    parser.add_argument("--strict", action="store_true", help="fail the build on warnings too")
+    parser.add_argument("--quiet", action="store_true", help="print errors only")
+    parser.set_defaults(run=cmd_build)
+
+
+def add_root_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--root", default=".", help="project folder (default: current folder)")
+
+
+# Each command module contributes one `add_*_command(subparsers)`; order is the help order.
+COMMANDS = [add_build_command]
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sitegen", description="Static sites for annotated news archives.")
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
-    build_parser = commands.add_parser("build", help="build the site into the output folder")
-    build_parser.add_argument("--root", default=".", help="project folder (default: current folder)")
-    build_parser.add_argument("--output", metavar="DIR", help="output folder (default: output_dir in sitegen.toml)")
-    build_parser.add_argument("--drafts", action="store_true", help="include articles with draft: true")
-    build_parser.add_argument("--strict", action="store_true", help="fail the build on warnings too")
-    build_parser.add_argument("--quiet", action="store_true", help="print errors only")
-    build_parser.set_defaults(run=cmd_build)
+    for add in COMMANDS:
+        add(commands)
     return parser
 
 
