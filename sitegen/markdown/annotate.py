@@ -17,7 +17,7 @@ Writes to `env`:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 
 from markdown_it import MarkdownIt
@@ -174,6 +174,7 @@ def _annotate(state: StateCore) -> None:
         block_spans[block][1].append(span)
 
     dropped: list[str] = []
+    unplaced: set[str] = set()
     for index, spans in block_spans:
         if not spans:
             continue
@@ -181,8 +182,11 @@ def _annotate(state: StateCore) -> None:
         assert token.children is not None
         token.children = wrap_spans(token.children, spans)
         dropped += [s.open.meta["id"] for s in spans if s.dropped and s.open.type == "annotation_open"]
+        unplaced |= {s.open.meta["id"] for s in spans if s.dropped and s.open.type == "mention_open"}
+    # A mention that crosses an annotation's edge cannot be marked up; it keeps its place in
+    # the record but has no id in the page, so backlinks point at the article itself.
     env["anchor_hits"] = hits
-    env["mentions"] = mentions
+    env["mentions"] = [replace(m, id="", linked=False) if m.id in unplaced else m for m in mentions]
     env["blocks"] = blocks
     env["note_numbers"] = note_numbers
     env["dropped_anchors"] = dropped
