@@ -62,19 +62,27 @@ def mention_forms(article: m.Article, registry: Registry) -> dict[str, tuple[str
 
 
 def closest_passage(blocks: list[str], wanted: str) -> str:
-    """The stretch of body text most like `wanted`, to show when an anchor matches nothing."""
+    """The stretch of body text most like `wanted`, to show when an anchor matches nothing.
+
+    Windows start at word starts and end at word ends, a few characters either side of
+    the wanted length, so a typo that adds or drops letters still finds its passage.
+    """
     best, best_score = "", 0.0
     size = len(wanted)
     for text in blocks:
         starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == " "]
+        ends = [i for i, ch in enumerate(text) if ch == " "] + [len(text)]
         for start in starts:
-            window = text[start:start + size]
-            matcher = difflib.SequenceMatcher(None, wanted, window, autojunk=False)
-            if matcher.real_quick_ratio() <= best_score or matcher.quick_ratio() <= best_score:
-                continue
-            score = matcher.ratio()
-            if score > best_score:
-                best, best_score = window, score
+            for end in ends:
+                if end <= start or not size - 6 <= end - start <= size + 6:
+                    continue
+                window = text[start:end]
+                matcher = difflib.SequenceMatcher(None, wanted, window, autojunk=False)
+                if matcher.real_quick_ratio() <= best_score or matcher.quick_ratio() <= best_score:
+                    continue
+                score = matcher.ratio()
+                if score > best_score:
+                    best, best_score = window, score
     return best if best_score >= 0.5 else ""
 
 
@@ -96,7 +104,7 @@ def render_article_body(article: m.Article, registry: Registry, mention_rule: st
         "note_html": note_html,
     }
     html = render_markdown(article.body, env)
-    problems = _explicit_link_problems(article.path, article.body_line, env)
+    problems = _explicit_link_problems(article.path, article.body, article.body_line, env)
     located = {a.id: (q.line, q.column) for q in article.quotes for a in anchors if a.id == q.id}
     located |= {n.id: (n.line, n.column) for n in article.notes}
     for anchor in anchors:
@@ -125,15 +133,24 @@ def render_article_body(article: m.Article, registry: Registry, mention_rule: st
 def render_entity_body(entity: m.Entity, registry: Registry) -> tuple[Body, list[Diagnostic]]:
     env = {"entity_url": registry.url_from(page_path(entity.collection, entity.slug))}
     html = render_markdown(entity.body, env) if entity.body.strip() else ""
-    return Body(html), _explicit_link_problems(entity.path, entity.body_line, env)
+    return Body(html), _explicit_link_problems(entity.path, entity.body, entity.body_line, env)
 
 
-def _explicit_link_problems(path: str, body_line: int, env: dict) -> list[Diagnostic]:  # type: ignore[type-arg]
+def _explicit_link_problems(path: str, body: str, body_line: int,
+                            env: dict) -> list[Diagnostic]:  # type: ignore[type-arg]
     problems = []
-    for collection, slug, line, resolved in env.get("explicit_links", []):
-        if not resolved:
-            target = f"@{collection}/{slug}" if collection else slug
-            problems.append(warning(path, body_line + max(line, 1) - 1, 1, "link-unknown-entity",
-                                    f"link target '{target}' is not an entity of this archive",
-                                    "write [words](@people/slug), @organisations/…, @places/… or @events/…"))
+    body_lines = body.split("\n")
+    for collection, slug, (first, last), resolved in env.get("explicit_links", []):
+        if resolved:
+            continue
+        target = f"@{collection}/{slug}" if collection else slug
+        line, column = max(first, 1), 1
+        for number in range(max(first, 1), max(last, first) + 1):
+            found = body_lines[number - 1].find(target) if number <= len(body_lines) else -1
+            if found >= 0:
+                line, column = number, found + 1
+                break
+        problems.append(warning(path, body_line + line - 1, column, "link-unknown-entity",
+                                f"link target '{target}' is not an entity of this archive",
+                                "write [words](@people/slug), @organisations/…, @places/… or @events/…"))
     return problems

@@ -2,7 +2,7 @@
 
 Any Markdown viewer shows the visible words unchanged; sitegen resolves the target
 through `env["entity_url"](collection, slug)` and records each one in
-`env["explicit_links"]` as (collection, slug, line) so the model can count it as a
+`env["explicit_links"]` as (collection, slug, (first, last) body lines of its block) so the model can count it as a
 mention and report unknown targets.
 """
 
@@ -27,14 +27,14 @@ def _resolve_entity_links(state: StateCore) -> None:
     for block in state.tokens:
         if block.type != "inline" or not block.children:
             continue
-        line = (block.map[0] + 1) if block.map else 0
+        lines = (block.map[0] + 1, block.map[1]) if block.map else (0, 0)
         for token in block.children:
             href = token.attrGet("href") if token.type == "link_open" else None
             if not isinstance(href, str) or not href.startswith(PREFIX):
                 continue
             match = _TARGET.fullmatch(href)
             url = resolve(match[1], match[2]) if (match and resolve) else None
-            found.append((match[1] if match else "", match[2] if match else href, line, url is not None))
+            found.append((match[1] if match else "", match[2] if match else href, lines, url is not None))
             token.meta["entity"] = (match[1], match[2]) if match else None
             if url is None:
                 # An unresolvable target keeps its words but loses the link: a "@…" href
