@@ -82,9 +82,16 @@ class DateSpan:
 
     @property
     def display(self) -> str:
-        text = self.start.display
-        if self.end:
-            text += f" – {self.end.display}"
+        start, end = self.start, self.end
+        text = start.display
+        if end and end.precision == start.precision == "day" and end.year == start.year:
+            # "5–10 June 1967", "30 November – 12 December 2015": the shared parts once.
+            if end.month == start.month:
+                text = f"{start.day}–{end.display}"
+            else:
+                text = f"{start.day} {MONTHS[(start.month or 1) - 1]} – {end.display}"
+        elif end:
+            text += f" – {end.display}"
         return ("c. " + text) if self.circa else text
 
     @property

@@ -151,3 +151,9 @@ def test_linking_never_changes_the_visible_text(parts: list[str], rule: str) -> 
     for mention in env["mentions"]:
         block = env["blocks"][mention.block]
         assert block[mention.start:mention.end] in FORMS
+
+
+def test_sentence_context_ignores_abbreviation_full_stops() -> None:
+    text = "Netanyahu and GOC Operations Maj.-Gen. Aharon Haliva discussed it. Next."
+    sentence, offset = sentence_around(text, text.index("Aharon"), text.index("Aharon") + 6)
+    assert sentence == "Netanyahu and GOC Operations Maj.-Gen. Aharon Haliva discussed it."

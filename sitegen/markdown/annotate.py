@@ -73,12 +73,23 @@ class MentionMatcher:
 
 
 _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+# A full stop after these is part of a title or a name, not the end of a sentence.
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "gen", "maj", "lt", "col", "capt", "sgt", "adm",
+                  "gov", "sen", "rep", "st", "no", "vs", "jr", "sr", "u.s", "u.n", "u.k", "e.g", "i.e"}
+
+
+def _ends_sentence(text: str, match: re.Match[str]) -> bool:
+    before = re.search(r"([\w.]+)[.!?]$", text[:match.start() + 1])
+    word = before.group(1).lower().rsplit("-", 1)[-1] if before else ""
+    return word not in _ABBREVIATIONS and not (len(word) == 1 and word.isalpha())
 
 
 def sentence_around(text: str, start: int, end: int) -> tuple[str, int]:
     """The sentence containing text[start:end], and the offset of start within it."""
     begin, finish = 0, len(text)
     for match in _SENTENCE_END.finditer(text):
+        if not _ends_sentence(text, match):
+            continue
         if match.end() <= start:
             begin = match.end()
         elif match.start() >= end:
