@@ -58,7 +58,8 @@ def _article_record(archive: Archive, article: m.Article) -> dict[str, Any]:
         "events": [{"event": _ref(e.ref), "coverage": e.coverage} for e in article.events],
         "inferred": {i.field: {"basis": i.basis, "confidence": i.confidence} for i in article.inferred},
         "mentions": [{"entity": f"{mn.collection}/{mn.slug}", "id": mn.id, "paragraph": mn.block,
-                      "start": mn.start, "end": mn.end, "linked": mn.linked, "explicit": mn.explicit}
+                      "start": mn.start, "end": mn.end, "linked": mn.linked, "explicit": mn.explicit,
+                      "in_page": mn.placed}
                      for mn in body.mentions],
         "quotes": [{"id": q.id, "speaker": _ref(q.speaker), "exact": q.selector.exact,
                     "prefix": q.selector.prefix, "suffix": q.selector.suffix, "event": _ref(q.event),

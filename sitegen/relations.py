@@ -140,7 +140,7 @@ def derive_relations(articles: tuple[m.Article, ...], entities: dict[str, tuple[
         body = bodies[("articles", article.slug)]
         for found in body.mentions:
             mentions[(found.collection, found.slug)].append(MentionInContext(
-                article.slug, found.id, found.sentence, found.sentence_start,
+                article.slug, found.id if found.placed else "", found.sentence, found.sentence_start,
                 found.sentence_start + found.end - found.start))
 
     events_of: dict[Key, list[str]] = defaultdict(list)

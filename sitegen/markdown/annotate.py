@@ -54,6 +54,8 @@ class FoundMention:
     sentence: str
     sentence_start: int
     """Offset of the mention inside `sentence`."""
+    placed: bool = True
+    """False when the mention crosses an annotation's edge and has no element (no id) in the page."""
 
 
 class MentionMatcher:
@@ -194,10 +196,10 @@ def _annotate(state: StateCore) -> None:
         token.children = wrap_spans(token.children, spans)
         dropped += [s.open.meta["id"] for s in spans if s.dropped and s.open.type == "annotation_open"]
         unplaced |= {s.open.meta["id"] for s in spans if s.dropped and s.open.type == "mention_open"}
-    # A mention that crosses an annotation's edge cannot be marked up; it keeps its place in
-    # the record but has no id in the page, so backlinks point at the article itself.
+    # A mention that crosses an annotation's edge cannot be marked up; it stays in the record
+    # but has no element in the page, so backlinks point at the article itself.
     env["anchor_hits"] = hits
-    env["mentions"] = [replace(m, id="", linked=False) if m.id in unplaced else m for m in mentions]
+    env["mentions"] = [replace(m, linked=False, placed=False) if m.id in unplaced else m for m in mentions]
     env["blocks"] = blocks
     env["note_numbers"] = note_numbers
     env["dropped_anchors"] = dropped
