@@ -105,3 +105,29 @@ def test_dangerous_output_folders_are_refused(make_site, tmp_path):
     (stranger / "thesis.docx").write_text("precious")
     assert run_cli("build", "--root", str(root), "--output", str(stranger)).code == 2
     assert (stranger / "thesis.docx").read_text() == "precious"
+
+
+def test_site_theme_overrides_a_template_and_static_file(make_site):
+    root = make_site({
+        "content/people/jane-doe.md": PERSON,
+        "themes/default/templates/404.html": '{% extends "base.html" %}{% block main %}Custom lost page{% endblock %}\n',
+        "themes/default/static/style.css": "body { color: red }\n",
+    })
+    assert run_cli("build", "--root", str(root)).code == 0
+    assert "Custom lost page" in (root / "public/404.html").read_text()
+    assert (root / "public/static/style.css").read_text() == "body { color: red }\n"
+    assert "Jane Doe" in (root / "public/people/jane-doe/index.html").read_text(), "others still built-in"
+
+
+def test_template_mistakes_are_reported_not_raised(make_site):
+    root = make_site({
+        "content/people/jane-doe.md": PERSON,
+        "themes/default/templates/404.html": "{{ no_such_variable }}\n",
+    })
+    result = run_cli("build", "--root", str(root))
+    assert result.code == 1
+    assert "error: rendering 404.html: 'no_such_variable' is undefined [template-error]" in result.err
+    (root / "themes/default/templates/404.html").write_text("{% if %}\n")
+    result = run_cli("build", "--root", str(root))
+    assert result.code == 1 and "404.html:1:1: error:" in result.err and "template-syntax" in result.err
+    assert "Traceback" not in result.err
