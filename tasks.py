@@ -25,7 +25,7 @@ def run(*cmd: str | os.PathLike[str], **kwargs: object) -> int:
 
 
 def ensure_venv(extras: str) -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 — runs under whatever python3 the machine has
         sys.exit(f"sitegen needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     if not PYTHON.exists():
         venv.EnvBuilder(with_pip=True).create(VENV)

@@ -59,7 +59,8 @@ def broken_links(site: Path) -> list[str]:
                 continue
             where = f"{page.relative_to(site)}: <{tag}> {link}"
             if not target.is_file():
-                problems.append(f"{where} -> missing {target.relative_to(site) if target.is_relative_to(site) else target}")
+                shown = target.relative_to(site) if target.is_relative_to(site) else target
+                problems.append(f"{where} -> missing {shown}")
                 continue
             if fragment and target.suffix == ".html":
                 if target not in ids_cache:

@@ -110,7 +110,8 @@ def test_dangerous_output_folders_are_refused(make_site, tmp_path):
 def test_site_theme_overrides_a_template_and_static_file(make_site):
     root = make_site({
         "content/people/jane-doe.md": PERSON,
-        "themes/default/templates/404.html": '{% extends "base.html" %}{% block main %}Custom lost page{% endblock %}\n',
+        "themes/default/templates/404.html":
+            '{% extends "base.html" %}{% block main %}Custom lost page{% endblock %}\n',
         "themes/default/static/style.css": "body { color: red }\n",
     })
     assert run_cli("build", "--root", str(root)).code == 0
