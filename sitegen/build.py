@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sitegen.authoring.jsonschema import schema_outputs
 from sitegen.config import Config
 from sitegen.diagnostics import Diagnostic, has_errors, sort_diagnostics
 from sitegen.exports import export_outputs
@@ -56,6 +57,7 @@ def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | Non
     pages, render_problems = render_pages(environment, specs, config, progress)
     outputs = [*pages, *export_outputs(archive)]
     outputs += capture_outputs(archive)
+    outputs += schema_outputs()  # editors validate front matter against these
     assets = load_theme_assets(theme_dirs(config))
     assets["static/pygments.css"] = pygments_css().encode("utf-8")
     outputs += [Output(path, data) for path, data in sorted(assets.items())]

@@ -9,6 +9,10 @@ from pathlib import Path
 from sitegen import __version__
 from sitegen.build import build
 from sitegen.config import load_config
+from sitegen.authoring.importer import add_import_command
+from sitegen.authoring.jsonschema import add_schemas_command
+from sitegen.authoring.new import add_new_command
+from sitegen.authoring.suggest import add_suggest_command
 from sitegen.diagnostics import Diagnostic, Level
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -77,7 +81,8 @@ def add_root_option(parser: argparse.ArgumentParser) -> None:
 
 
 # Each command module contributes one `add_*_command(subparsers)`; order is the help order.
-COMMANDS = [add_build_command]
+COMMANDS = [add_build_command,
+            add_new_command, add_import_command, add_suggest_command, add_schemas_command]
 
 
 def make_parser() -> argparse.ArgumentParser:

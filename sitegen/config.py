@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from sitegen.diagnostics import Diagnostic, did_you_mean, error
+from sitegen.schema import REMOVED_KINDS
 
 CONFIG_NAME = "sitegen.toml"
 MENTION_RULES = ("every", "first-in-paragraph", "first-in-article", "none")
@@ -27,6 +28,8 @@ class Config:
     output_dir: str = "public"
     mention_link: str = "first-in-paragraph"
     """Which occurrences of a referenced entity become links: one of MENTION_RULES."""
+    import_boilerplate: tuple[tuple[str, str], ...] = ()
+    """[import] boilerplate: (regex, removed kind) rules `sitegen import` tries before its own."""
 
     @property
     def content_dir(self) -> Path:
@@ -47,7 +50,8 @@ class Config:
         return replace(cls(root=root), **overrides)  # type: ignore[arg-type]
 
 
-_TOP_KEYS = {f.name for f in fields(Config)} - {"root", "mention_link"} | {"mentions"}
+_TOP_KEYS = {f.name for f in fields(Config)} - {"root", "mention_link", "import_boilerplate"} \
+    | {"mentions", "import"}
 _MENTION_KEYS = {"link"}
 
 
@@ -57,6 +61,44 @@ def _key_position(text: str, key: str) -> tuple[int, int]:
         if match:
             return number, match.start(1) + 1
     return 1, 1
+
+
+def _parse_import(text: str, path: str, line: int, col: int, table: object,
+                  values: dict[str, object]) -> list[Diagnostic]:
+    """[import] boilerplate = ["regex", {pattern = "regex", kind = "credit"}]; a bare regex is 'ui'."""
+    if not isinstance(table, dict):
+        return [error(path, line, col, "config-type", "'import' must be a table")]
+    problems, rules = [], []
+    for sub, subvalue in table.items():
+        sline, scol = _key_position(text, sub)
+        if sub != "boilerplate":
+            problems.append(error(path, sline, scol, "config-unknown-key",
+                                  f"unknown key 'import.{sub}'", did_you_mean(sub, ["boilerplate"])))
+            continue
+        for item in subvalue if isinstance(subvalue, list) else [None]:
+            rule = {"pattern": item, "kind": "ui"} if isinstance(item, str) else item
+            if not isinstance(rule, dict) or set(rule) - {"pattern", "kind"} or \
+                    not isinstance(rule.get("pattern"), str):
+                problems.append(error(path, sline, scol, "config-type",
+                                      "import.boilerplate must be a list of regexes or "
+                                      "{pattern = \"…\", kind = \"…\"} tables"))
+                continue
+            if rule.get("kind", "ui") not in REMOVED_KINDS:
+                problems.append(error(path, sline, scol, "config-value",
+                                      "import.boilerplate kind must be one of "
+                                      + ", ".join(REMOVED_KINDS),
+                                      did_you_mean(str(rule.get("kind")), REMOVED_KINDS)))
+                continue
+            try:
+                re.compile(rule["pattern"])
+            except re.error as exc:
+                problems.append(error(path, sline, scol, "config-value",
+                                      f"import.boilerplate pattern {rule['pattern']!r} "
+                                      f"is not a regex: {exc}"))
+                continue
+            rules.append((rule["pattern"], rule.get("kind", "ui")))
+    values["import_boilerplate"] = tuple(rules)
+    return problems
 
 
 def parse_config(text: str, root: Path, path: str = CONFIG_NAME) -> tuple[Config, list[Diagnostic]]:
@@ -91,6 +133,8 @@ def parse_config(text: str, root: Path, path: str = CONFIG_NAME) -> tuple[Config
                                           f"mentions.link must be one of {', '.join(MENTION_RULES)}"))
                 else:
                     values["mention_link"] = subvalue
+        elif key == "import":
+            problems += _parse_import(text, path, line, col, value, values)
         elif not isinstance(value, str):
             problems.append(error(path, line, col, "config-type", f"'{key}' must be a string"))
         else:
