@@ -14,17 +14,19 @@ from sitegen.exports import export_outputs
 from sitegen.graph import Archive, build_archive
 from sitegen.load import load_project, load_theme_assets
 from sitegen.markdown.highlight import pygments_css
+from sitegen.memo import RenderMemo
 from sitegen.pages import plan_pages
-from sitegen.render import Output, make_environment, render_pages, theme_dirs
+from sitegen.render import Output, render_pages, theme_dirs
 from sitegen.write import check_output_dir, write_site
 
 
 @dataclass
 class BuildCache:
-    """Memoised pure steps, kept between builds by `serve` (parse results and bodies)."""
+    """Memoised pure steps, kept between builds by `serve` (parse results, bodies, rendered pages)."""
 
     documents: dict = field(default_factory=dict)  # type: ignore[type-arg]
     bodies: dict = field(default_factory=dict)  # type: ignore[type-arg]
+    pages: RenderMemo = field(default_factory=RenderMemo)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +54,9 @@ def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | Non
     loaded = load_project(config, drafts=drafts, cache=cache.documents)
     archive, problems = build_archive(loaded.documents, config, loaded.captures, cache.bodies)
     problems = [*loaded.diagnostics, *problems]
-    environment = make_environment(config)
+    environment = cache.pages.start_build(config)
     specs = plan_pages(archive)
-    pages, render_problems = render_pages(environment, specs, config, progress)
+    pages, render_problems = render_pages(environment, specs, config, progress, cache.pages)
     outputs = [*pages, *export_outputs(archive)]
     outputs += capture_outputs(archive)
     outputs += schema_outputs()  # editors validate front matter against these

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from jinja2 import (
@@ -22,6 +22,9 @@ from sitegen.config import Config
 from sitegen.diagnostics import Diagnostic, error
 from sitegen.pages import PageSpec
 from sitegen.urls import relative
+
+if TYPE_CHECKING:
+    from sitegen.memo import RenderMemo
 
 BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"
 NAV = (("Articles", "articles/"), ("Timeline", "timeline/"), ("People", "people/"),
@@ -90,14 +93,14 @@ def render_page(env: Environment, spec: PageSpec, site: dict[str, Any]) -> str:
 
 def render_pages(env: Environment, specs: list[PageSpec], config: Config,
                  progress: Callable[[int, int], None] | None = None,
-                 ) -> tuple[list[Output], list[Diagnostic]]:
+                 memo: RenderMemo | None = None) -> tuple[list[Output], list[Diagnostic]]:
     site = site_context(config)
     outputs, problems = [], []
     for number, spec in enumerate(specs, 1):
         if progress and number % 200 == 0:
             progress(number, len(specs))
         try:
-            html = render_page(env, spec, site)
+            data = memo.render(env, spec, site) if memo else render_page(env, spec, site).encode("utf-8")
         except TemplateSyntaxError as exc:
             problems.append(error(exc.filename or spec.template, exc.lineno, 1, "template-syntax", exc.message or str(exc)))
             break
@@ -105,5 +108,5 @@ def render_pages(env: Environment, specs: list[PageSpec], config: Config,
             problems.append(error(f"templates/{spec.template}", 0, 0, "template-error",
                                   f"rendering {output_file(spec.path)}: {exc}"))
             continue
-        outputs.append(Output(output_file(spec.path), html.encode("utf-8")))
+        outputs.append(Output(output_file(spec.path), data))
     return outputs, problems

@@ -1,0 +1,180 @@
+"""What `serve` watches: classify() as a table, editor save patterns through real file events."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from sitegen.config import Config
+from sitegen.render import BUILTIN_THEMES
+from sitegen.watch import ChangeKind, Debouncer, Watcher, WatchLayout, classify, is_editor_temp
+
+ROOT = Path("/project")
+LAYOUT = WatchLayout.for_config(Config.for_tests(ROOT, theme="dark"))
+
+C, T, S, K, IGN = (ChangeKind.CONTENT, ChangeKind.TEMPLATE, ChangeKind.STATIC, ChangeKind.CONFIG,
+                 ChangeKind.IGNORED)
+
+
+@pytest.mark.parametrize(("path", "kind"), [
+    ("sitegen.toml", K),
+    ("content/articles/2015-12-01-paris.md", C),
+    ("content/articles/2015-12-01-paris.capture.txt", C),
+    ("content/people", C),                      # a folder appearing or vanishing
+    ("content", C),
+    ("content/people/new-person.md", C),
+    ("themes/dark/templates/article.html", T),
+    ("themes/dark/templates/partials/card.html", T),
+    ("themes/default/templates/base.html", T),  # the fallback theme is part of the chain
+    ("themes/dark/static/style.css", S),
+    ("themes/dark/static/img/2019/logo.svg", S),
+    ("themes/dark", T),
+    ("themes", T),
+    ("themes/dark/README.md", IGN),
+    ("themes/other/templates/article.html", IGN),  # not the configured theme
+    ("public/index.html", IGN),
+    ("sitegen.toml~", IGN),
+    ("notes.txt", IGN),
+    ("content/articles/.paris.md.swp", IGN),       # vim swap
+    ("content/articles/paris.md.swp", IGN),
+    ("content/articles/paris.md~", IGN),           # vim/gedit backups
+    ("content/articles/4913", IGN),                # vim's write test
+    ("content/articles/.#paris.md", IGN),          # Emacs lock
+    ("content/articles/#paris.md#", IGN),          # Emacs auto-save
+    ("content/articles/paris.md.tmp", IGN),
+    ("content/articles/paris.md___jb_tmp___", IGN),  # JetBrains safe write
+    ("content/articles/paris.md___jb_old___", IGN),
+    ("content/articles/.goutputstream-ABC123", IGN),  # gedit
+    ("content/.git/index", IGN),
+    ("themes/dark/templates/.article.html.swp", IGN),
+])
+def test_classify(path: str, kind: ChangeKind) -> None:
+    assert classify(ROOT / path, LAYOUT) is kind
+
+
+def test_classify_builtin_theme() -> None:
+    assert classify(BUILTIN_THEMES / "default" / "templates" / "base.html", LAYOUT) is T
+    assert classify(BUILTIN_THEMES / "default" / "static" / "style.css", LAYOUT) is S
+    assert classify(Path("/elsewhere/file.md"), LAYOUT) is IGN
+
+
+@pytest.mark.parametrize("name", ["a.md", "2015-12-01-x.md", "style.css", "x.capture.txt", "4913.md"])
+def test_ordinary_names_are_not_temporary(name: str) -> None:
+    assert not is_editor_temp(name)
+
+
+def test_debouncer_turns_a_burst_into_one_batch(tmp_path: Path) -> None:
+    files = [tmp_path / f"{n}.md" for n in range(5)]
+    debouncer = Debouncer(quiet=0.05)
+    for file in files:
+        file.write_text("x")
+        debouncer.add(file, ChangeKind.CONTENT, created=True)
+    batch = debouncer.take(timeout=5)
+    assert batch is not None
+    assert [c.path for c in batch.changes] == files
+    assert {c.action for c in batch.changes} == {"added"}
+
+
+def test_debouncer_judges_deletion_by_existence_after_the_burst(tmp_path: Path) -> None:
+    kept, gone = tmp_path / "kept.md", tmp_path / "gone.md"
+    kept.write_text("x")
+    debouncer = Debouncer(quiet=0.02)
+    debouncer.add(kept, ChangeKind.CONTENT)  # e.g. a "deleted" event, then the new file arrived
+    debouncer.add(gone, ChangeKind.CONTENT)
+    batch = debouncer.take(timeout=5)
+    assert batch is not None
+    assert {c.path.name: c.action for c in batch.changes} == {"kept.md": "changed", "gone.md": "deleted"}
+    assert batch.describe(tmp_path) == "gone.md deleted, kept.md changed"
+
+
+def test_debouncer_tells_pending_once_per_burst_and_closes() -> None:
+    bursts = []
+    debouncer = Debouncer(on_pending=lambda: bursts.append(1), quiet=0.01)
+    debouncer.add(Path("/x/a.md"), ChangeKind.CONTENT)
+    debouncer.add(Path("/x/b.md"), ChangeKind.CONTENT)
+    assert debouncer.take(timeout=5) is not None
+    assert bursts == [1]
+    debouncer.close()
+    assert debouncer.take() is None
+
+
+def _site(tmp_path: Path) -> tuple[Path, WatchLayout]:
+    root = tmp_path / "site"
+    (root / "content" / "articles").mkdir(parents=True)
+    (root / "sitegen.toml").write_text('title = "t"\n')
+    return root, WatchLayout.for_config(Config.for_tests(root))
+
+
+def _watch(layout: WatchLayout, save) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+    """Run `save()` under a real watcher; the one batch it causes as (name, kind, action)."""
+    debouncer = Debouncer(quiet=0.15)
+    watcher = Watcher(layout, debouncer)
+    watcher.start()
+    try:
+        save()
+        batch = debouncer.take(timeout=10)
+    finally:
+        watcher.stop()
+    assert batch is not None, "no change was noticed"
+    return [(c.path.name, c.kind.value, c.action) for c in batch.changes]
+
+
+def test_vim_rename_save_is_one_change(tmp_path: Path) -> None:
+    root, layout = _site(tmp_path)
+    article = root / "content" / "articles" / "a.md"
+    article.write_text("old")
+
+    def vim_save() -> None:  # vim with backupcopy=no: test file, backup by rename, new file
+        probe = article.parent / "4913"
+        probe.write_text("")
+        probe.unlink()
+        os.rename(article, article.with_name("a.md~"))
+        article.write_text("new")
+        article.with_name("a.md~").unlink()
+
+    assert _watch(layout, vim_save) == [("a.md", "content", "changed")]
+
+
+def test_jetbrains_safe_write_is_one_change(tmp_path: Path) -> None:
+    root, layout = _site(tmp_path)
+    article = root / "content" / "articles" / "a.md"
+    article.write_text("old")
+
+    def safe_write() -> None:
+        temp = article.with_name("a.md___jb_tmp___")
+        old = article.with_name("a.md___jb_old___")
+        temp.write_text("new")
+        os.rename(article, old)
+        os.rename(temp, article)
+        old.unlink()
+
+    assert _watch(layout, safe_write) == [("a.md", "content", "changed")]
+
+
+def test_swap_files_alone_cause_no_batch(tmp_path: Path) -> None:
+    root, layout = _site(tmp_path)
+    debouncer = Debouncer(quiet=0.05)
+    watcher = Watcher(layout, debouncer)
+    watcher.start()
+    try:
+        swap = root / "content" / "articles" / ".a.md.swp"
+        swap.write_text("swap")
+        swap.unlink()
+        (root / "content" / "articles" / "real.md").write_text("x")  # the marker that ends the wait
+        batch = debouncer.take(timeout=10)
+    finally:
+        watcher.stop()
+    assert batch is not None and [c.path.name for c in batch.changes] == ["real.md"]
+
+
+def test_config_and_theme_folders_are_watched(tmp_path: Path) -> None:
+    root, _ = _site(tmp_path)
+    (root / "themes" / "default" / "static").mkdir(parents=True)
+    layout = WatchLayout.for_config(Config.for_tests(root))
+    assert (root / "themes", True) in layout.folders()
+    changes = _watch(layout, lambda: (root / "sitegen.toml").write_text('title = "u"\n'))
+    assert changes == [("sitegen.toml", "config", "changed")]
+    changes = _watch(layout, lambda: (root / "themes/default/static/style.css").write_text("b{}"))
+    assert changes == [("style.css", "static", "added")]
