@@ -100,7 +100,7 @@ def test_apply_keeps_crlf_and_null_fields():
     text = "---\r\ntitle: x\r\npeople: null   # none yet\r\nplaces:\r\n---\r\nBody\r\n"
     result = apply_additions(text, [Addition("people", "a", "r"), Addition("places", "b", "r"),
                                     Addition("events", {"ref": "e"}, "r")])
-    assert result == ("---\r\ntitle: x\r\npeople:   # none yet\r\n  - a  # r\r\nplaces:\r\n  - b  # r\r\n"
+    assert result == ("---\r\ntitle: x\r\npeople:        # none yet\r\n  - a  # r\r\nplaces:\r\n  - b  # r\r\n"
                       "events:\r\n  - ref: e  # r\r\n---\r\nBody\r\n")
 
 
@@ -109,3 +109,15 @@ def test_apply_refuses_what_it_cannot_edit_safely():
         apply_additions("---\npeople: jane\n---\n", [Addition("people", "a")])
     with pytest.raises(EditError):
         apply_additions("no front matter\n", [Addition("people", "a")])
+
+
+def test_byline_author_created_after_import_is_suggested_and_applied(make_site):
+    article = ("---\ntitle: T\nbyline: \"By Ann Writer\"\n"
+               "authors: []                     # Writers.\nlanguage: en\n---\nText.\n")
+    root = make_site({"content/articles/a.md": article})
+    assert run_cli("new", "person", "Ann Writer", "--root", str(root)).code == 0
+    result = run_cli("suggest", "--apply", "--root", str(root))
+    assert "content/articles/a.md:3:1: suggestion: the byline names Ann Writer (people/ann-writer)" in result.out
+    text = (root / "content/articles/a.md").read_text(encoding="utf-8")
+    assert "authors:                        # Writers.\n  - ann-writer  # review: added by suggest\n" in text
+    assert run_cli("build", "--root", str(root), "--strict").code == 0

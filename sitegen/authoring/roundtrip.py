@@ -181,8 +181,11 @@ def apply_additions(text: str, additions: list[Addition], collection: str = "art
                 raise EditError(f"'{field}' has an unexpected value")
             if token:  # `field: null` / `field: []` becomes `field:` followed by the items
                 start = colon + rest.index(token)
-                edits.append((key_line, start - 1 if text_line[start - 1] == " " else start,
-                              len(token) + (text_line[start - 1] == " "), [""], 0))
+                commented = "#" in rest
+                # With a comment after it, the token turns into spaces so the comment keeps its column.
+                edits.append((key_line, start, len(token), [" " * len(token) if commented else ""], 0))
+                if not commented:
+                    edits.append((key_line, colon, start - colon, [""], -1))
             block = [line for item in items for line in _item_text(item.value, "  ", 2, item.comment,
                                                                       newline)]
             if not yaml_lines[key_line].endswith(("\n", "\r")):

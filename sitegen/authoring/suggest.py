@@ -27,14 +27,30 @@ REVIEW = "review: added by suggest"
 _EXPLICIT = re.compile(r"\]\(@(people|organisations|places|events)/([a-z0-9]+(?:-[a-z0-9]+)*)\)")
 
 
-def article_findings(article: m.Article, known: KnownEntities) -> list[tuple[Finding, int, int]]:
+def article_findings(article: m.Article, known: KnownEntities, byline_line: int = 1,
+                     ) -> list[tuple[Finding, int, int]]:
     """Every finding for one article, with its file line and column, in reading order."""
     blocks = body_blocks(article)
     explicit = {(c, s) for c, s in _EXPLICIT.findall(article.body)}
     findings = (unreferenced_mentions(article, blocks, known, explicit) + alias_variants(blocks, known)
                 + unannotated_quotes(article, blocks, known) + undated_relatives(article, blocks))
     located = [(f, *position(blocks[f.block], f.start, f.end)) for f in findings]
+    located += [(f, byline_line, 1) for f in byline_authors(article, known)]
     return sorted(located, key=lambda item: (item[1], item[2], item[0].code))
+
+
+def byline_authors(article: m.Article, known: KnownEntities) -> list[Finding]:
+    """People the byline names who are not among the authors (e.g. created after the import)."""
+    authors = {(r.collection, r.slug) for r in article.authors}
+    found = []
+    for start, end, key in known.matcher.find(article.byline):
+        if key[0] == "people" and key not in authors:
+            authors.add(key)
+            finding = Finding("author-unreferenced", -1, start, end,
+                              f"the byline names {known.names[key]} (people/{key[1]}), not among 'authors'",
+                              f"add '{key[1]}' to 'authors' (sitegen suggest --apply does)", key)
+            found.append(finding)
+    return found
 
 
 def additions_for(article: m.Article, findings: list[Finding]) -> list[Addition]:
@@ -43,7 +59,9 @@ def additions_for(article: m.Article, findings: list[Finding]) -> list[Addition]
     additions: list[Addition] = []
     for finding in findings:
         key = finding.key
-        if key and key not in referenced and finding.code in ("mention-unreferenced", "quote-unannotated"):
+        if key and finding.code == "author-unreferenced":
+            additions.append(Addition("authors", key[1], REVIEW))
+        elif key and key not in referenced and finding.code in ("mention-unreferenced", "quote-unannotated"):
             referenced.add(key)
             value: object = {"ref": key[1]} if key[0] == "events" else key[1]
             additions.append(Addition(key[0], value, REVIEW))
@@ -81,7 +99,9 @@ def suggest_file(path: Path, root: Path, known: KnownEntities, apply: bool,
     document, problems = parse_document("articles", rel, raw)
     if not isinstance(document, m.Article):
         return problems or [error(rel, 0, 0, "not-an-article", "not an article file")], 0
-    located = article_findings(document, known)
+    byline_line = next((n for n, line in enumerate(raw.decode("utf-8").splitlines(), 1)
+                        if line.startswith("byline:")), 1)
+    located = article_findings(document, known, byline_line)
     found = [suggestion(rel, line, col, f.code, f.message, f.hint) for f, line, col in located]
     if not apply:
         return found, 0
