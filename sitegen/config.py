@@ -140,14 +140,16 @@ def parse_config(text: str, root: Path, path: str = CONFIG_NAME) -> tuple[Config
         else:
             values[key] = value
 
-    base_url = str(values.get("base_url", Config.base_url))
+    # Defaults come from an instance: with slots=True, Config.base_url is a slot descriptor.
+    defaults = Config(root=root)
+    base_url = str(values.get("base_url", defaults.base_url))
     if urlsplit(base_url).scheme not in ("http", "https"):
         line, col = _key_position(text, "base_url")
         problems.append(error(path, line, col, "config-value",
                               "base_url must be an absolute http(s) address",
                               "for example base_url = \"https://example.org/archive/\""))
         values.pop("base_url", None)
-    output_dir = str(values.get("output_dir", Config.output_dir))
+    output_dir = str(values.get("output_dir", defaults.output_dir))
     if not output_dir.strip() or Path(output_dir).is_absolute() or ".." in Path(output_dir).parts:
         line, col = _key_position(text, "output_dir")
         problems.append(error(path, line, col, "config-value",
