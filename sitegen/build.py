@@ -9,14 +9,18 @@ from pathlib import Path
 
 from sitegen.authoring.jsonschema import schema_outputs
 from sitegen.config import Config
+from sitegen.datasets import dataset_outputs
 from sitegen.diagnostics import Diagnostic, has_errors, sort_diagnostics
 from sitegen.exports import export_outputs
+from sitegen.feeds import feed_outputs
 from sitegen.graph import Archive, build_archive
 from sitegen.load import load_project, load_theme_assets
 from sitegen.markdown.highlight import pygments_css
 from sitegen.memo import RenderMemo
 from sitegen.pages import plan_pages
 from sitegen.render import Output, render_pages, theme_dirs
+from sitegen.search import index_outputs, search_page
+from sitegen.seo import publish_context, sitemap_outputs
 from sitegen.write import check_output_dir, write_site
 
 
@@ -55,10 +59,16 @@ def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | Non
     archive, problems = build_archive(loaded.documents, config, loaded.captures, cache.bodies)
     problems = [*loaded.diagnostics, *problems]
     environment = cache.pages.start_build(config)
-    specs = plan_pages(archive)
+    # The search page and every page's publishing metadata (JSON-LD, feeds, search flags).
+    specs = publish_context(archive, [*plan_pages(archive), *search_page(config)])
     pages, render_problems = render_pages(environment, specs, config, progress, cache.pages)
     outputs = [*pages, *export_outputs(archive)]
     outputs += capture_outputs(archive)
+    outputs += [*dataset_outputs(archive), *feed_outputs(archive), *sitemap_outputs(archive, specs)]
+    if not has_errors([*problems, *render_problems]):  # a failing build need not be indexed
+        search_files, search_problems = index_outputs(pages, config)
+        outputs += search_files
+        render_problems = [*render_problems, *search_problems]
     outputs += schema_outputs()  # editors validate front matter against these
     assets = load_theme_assets(theme_dirs(config))
     assets["static/pygments.css"] = pygments_css().encode("utf-8")

@@ -28,6 +28,12 @@ class Config:
     output_dir: str = "public"
     mention_link: str = "first-in-paragraph"
     """Which occurrences of a referenced entity become links: one of MENTION_RULES."""
+    search_enabled: bool = True
+    """[search] enabled: build the Pagefind full-text index and the search page."""
+    search_index_notes: bool = False
+    """[search] index_notes: notes are not the archived text, so by default they are not searchable."""
+    search_index_drafts: bool = False
+    """[search] index_drafts: drafts built with --drafts stay out of the index unless asked for."""
     import_boilerplate: tuple[tuple[str, str], ...] = ()
     """[import] boilerplate: (regex, removed kind) rules `sitegen import` tries before its own."""
 
@@ -50,8 +56,10 @@ class Config:
         return replace(cls(root=root), **overrides)  # type: ignore[arg-type]
 
 
-_TOP_KEYS = {f.name for f in fields(Config)} - {"root", "mention_link", "import_boilerplate"} \
-    | {"mentions", "import"}
+_SEARCH_KEYS = {"enabled": "search_enabled", "index_notes": "search_index_notes",
+                "index_drafts": "search_index_drafts"}
+_TOP_KEYS = {f.name for f in fields(Config)} - {"root", "mention_link", *_SEARCH_KEYS.values()} \
+    - {"import_boilerplate"} | {"mentions", "search", "import"}
 _MENTION_KEYS = {"link"}
 
 
@@ -61,6 +69,24 @@ def _key_position(text: str, key: str) -> tuple[int, int]:
         if match:
             return number, match.start(1) + 1
     return 1, 1
+
+
+def _parse_search(text: str, path: str, line: int, col: int, table: object,
+                  values: dict[str, object]) -> list[Diagnostic]:
+    if not isinstance(table, dict):
+        return [error(path, line, col, "config-type", "'search' must be a table")]
+    problems = []
+    for sub, subvalue in table.items():
+        sline, scol = _key_position(text, sub)
+        if sub not in _SEARCH_KEYS:
+            problems.append(error(path, sline, scol, "config-unknown-key",
+                                  f"unknown key 'search.{sub}'", did_you_mean(sub, _SEARCH_KEYS)))
+        elif not isinstance(subvalue, bool):
+            problems.append(error(path, sline, scol, "config-type",
+                                  f"search.{sub} must be true or false"))
+        else:
+            values[_SEARCH_KEYS[sub]] = subvalue
+    return problems
 
 
 def _parse_import(text: str, path: str, line: int, col: int, table: object,
@@ -133,6 +159,8 @@ def parse_config(text: str, root: Path, path: str = CONFIG_NAME) -> tuple[Config
                                           f"mentions.link must be one of {', '.join(MENTION_RULES)}"))
                 else:
                     values["mention_link"] = subvalue
+        elif key == "search":
+            problems += _parse_search(text, path, line, col, value, values)
         elif key == "import":
             problems += _parse_import(text, path, line, col, value, values)
         elif not isinstance(value, str):

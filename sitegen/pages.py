@@ -172,9 +172,40 @@ def index_pages(archive: Archive) -> list[PageSpec]:
     return pages
 
 
+def _timeline_filters(archive: Archive, entries: list[View]) -> list[View]:
+    """Entities the timeline can be narrowed to, per collection, most frequent first."""
+    counts: dict[str, int] = {}
+    for entry in entries:
+        for key in entry["entities"]:
+            counts[key] = counts.get(key, 0) + 1
+    filters = []
+    for collection in m.ENTITY_COLLECTIONS:
+        items = [{"key": key, "name": archive.name((collection, key.split("/", 1)[1])), "count": n}
+                 for key, n in counts.items() if key.startswith(collection + "/")]
+        if items:
+            filters.append({"collection": collection, "label": LABELS[collection],
+                            "items": sorted(items, key=lambda i: (-i["count"], i["name"].casefold()))})
+    return filters
+
+
+def _year_axis(entries: list[View]) -> list[View]:
+    """Every year from the first to the last, empty ones too, so the axis is to scale."""
+    per_year: dict[int, list[View]] = {}
+    for entry in entries:
+        per_year.setdefault(entry["year"], []).append(entry)
+    if not per_year:
+        return []
+    return [{"year": y, "events": sum(e["collection"] == "events" for e in per_year.get(y, ())),
+             "articles": sum(e["collection"] == "articles" for e in per_year.get(y, ()))}
+            for y in range(min(per_year), max(per_year) + 1)]
+
+
 def timeline_page(archive: Archive) -> PageSpec:
     entries = [timeline_entry(archive, i.collection, i.slug, i.sort_key) for i in archive.relations.timeline]
-    return PageSpec("timeline/", "timeline.html", {"groups": _by_year(entries), "count": len(entries)})
+    return PageSpec("timeline/", "timeline.html", {
+        "groups": _by_year(entries), "count": len(entries), "axis": _year_axis(entries),
+        "filters": _timeline_filters(archive, entries),
+        "busiest": max((y["events"] + y["articles"] for y in _year_axis(entries)), default=0)})
 
 
 def home_page(archive: Archive) -> PageSpec:

@@ -48,10 +48,14 @@ def article_summary(archive: Archive, slug: str) -> View:
 
 
 def timeline_entry(archive: Archive, collection: str, slug: str, sort_key: tuple[int, ...]) -> View:
+    # "entities": who and what the item involves, as "collection/slug", for the timeline's filter.
+    involved = [f"{r.collection}/{r.slug}" for r in archive.get(collection, slug).references()]
     if collection == "articles":
         summary = article_summary(archive, slug)
         return {"collection": collection, "year": sort_key[0], "title": summary["title"],
-                "path": summary["path"], "date": summary["published"], "detail": summary["outlet"]}
+                "path": summary["path"], "date": summary["published"], "detail": summary["outlet"],
+                "entities": list(dict.fromkeys(involved))}
     entity = entity_view(archive, collection, slug)
     return {"collection": collection, "year": sort_key[0], "title": entity["name"],
-            "path": entity["path"], "date": entity.get("date"), "detail": entity["description"]}
+            "path": entity["path"], "date": entity.get("date"), "detail": entity["description"],
+            "entities": list(dict.fromkeys([f"{collection}/{slug}", *involved]))}

@@ -142,6 +142,7 @@ def wrap_spans(children: list[Token], spans: list[Span]) -> list[Token]:
         for _, _, span in sorted(opens.get(i, []), key=lambda p: (-p[1], p[2].rank)):
             result.append(span.open)
         result.append(token)
-        for _, _, span in sorted(closes.get(i, []), key=lambda p: (p[0], -p[2].rank), reverse=True):
+        # Inner spans close first: the later-opened (later start, then higher rank) goes first.
+        for _, _, span in sorted(closes.get(i, []), key=lambda p: (p[0], p[2].rank), reverse=True):
             result.append(span.close)
     return result

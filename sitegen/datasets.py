@@ -1,0 +1,244 @@
+"""Downloads: every collection and relation as CSV and JSON tables, described by a datapackage.json.
+
+The tables follow Frictionless Data's Table Schema, so spreadsheets, pandas, R or
+`frictionless validate` can read them without guessing. Ids are the same
+"collection/slug" strings archive.json uses. List values are JSON arrays in the JSON
+files and "; "-separated text in the CSV files (spreadsheets have no arrays).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sitegen import model as m
+from sitegen.graph import Archive
+from sitegen.render import Output
+from sitegen.urls import page_path
+
+DATA_DIR = "data"
+LIST_SEPARATOR = "; "
+DATE_NOTE = "ISO 8601 at the precision known: YYYY, YYYY-MM or YYYY-MM-DD"
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    description: str
+    type: str = "string"
+    """Table Schema type: string, integer, boolean, or 'list' (array in JSON, joined text in CSV)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    name: str
+    title: str
+    description: str
+    fields: tuple[Field, ...]
+    rows: Callable[[Archive], Iterator[Row]]
+    primary_key: tuple[str, ...] = ()
+    foreign_keys: tuple[tuple[str, str, str], ...] = ()
+    """(field, table, field of that table)."""
+
+
+def _ref(ref: m.Ref | None) -> str:
+    return f"{ref.collection}/{ref.slug}" if ref else ""
+
+
+def _date(date: m.PartialDate | None) -> tuple[str, str]:
+    return (date.iso, date.precision) if date else ("", "")
+
+
+def _articles(archive: Archive) -> Iterator[Row]:
+    for a in sorted(archive.articles, key=lambda a: a.slug):
+        published, precision = _date(a.published)
+        yield {"id": f"articles/{a.slug}", "title": a.title, "subtitle": a.subtitle,
+               "outlet": _ref(a.outlet), "byline": a.byline, "authors": [_ref(r) for r in a.authors],
+               "published": published, "precision": precision, "language": a.language,
+               "summary": a.summary, "source_url": a.url, "via": [_ref(r) for r in a.via],
+               "page": page_path("articles", a.slug), "quotes": len(a.quotes), "notes": len(a.notes)}
+
+
+def _entities(collection: str) -> Callable[[Archive], Iterator[Row]]:
+    def rows(archive: Archive) -> Iterator[Row]:
+        for e in sorted(archive.entities.get(collection, ()), key=lambda e: e.slug):
+            key = (e.collection, e.slug)
+            row: Row = {"id": f"{collection}/{e.slug}", "name": e.name, "aliases": list(e.aliases),
+                        "description": e.description, "page": page_path(*key),
+                        "articles": len(archive.relations.backlinks.get(key, ())), "stub": e.stub}
+            if isinstance(e, m.Person):
+                row["sort_as"] = e.sort_as
+            if isinstance(e, m.Organisation):
+                row |= {"kind": e.kind, "country": _ref(e.country), "parent": _ref(e.parent),
+                        "url": e.url}
+            if isinstance(e, m.Place):
+                row |= {"kind": e.kind, "located_in": _ref(e.located_in)}
+            if isinstance(e, m.Event):
+                row["date"], row["precision"] = _date(e.date.start if e.date else None)
+                row["end_date"] = e.date.end.iso if e.date and e.date.end else ""
+                row |= {"circa": bool(e.date and e.date.circa), "date_basis": e.date_basis}
+            yield row
+    return rows
+
+
+def _references(archive: Archive) -> Iterator[Row]:
+    for a in sorted(archive.articles, key=lambda a: a.slug):
+        coverage = {e.ref.slug: e.coverage for e in a.events}
+        roles = [*(("people", r) for r in a.people), *(("organisations", r) for r in a.organisations),
+                 *(("places", r) for r in a.places), *(("events", e.ref) for e in a.events),
+                 *(("outlet", r) for r in (a.outlet,) if r), *(("author", r) for r in a.authors),
+                 *(("via", r) for r in a.via)]
+        for role, ref in roles:
+            yield {"article": f"articles/{a.slug}", "entity": _ref(ref), "role": role,
+                   "coverage": coverage.get(ref.slug, "") if role == "events" else ""}
+
+
+def _quotes(archive: Archive) -> Iterator[Row]:
+    for a in sorted(archive.articles, key=lambda a: a.slug):
+        for q in a.quotes:
+            yield {"id": f"articles/{a.slug}#quote-{q.id}", "article": f"articles/{a.slug}",
+                   "speaker": _ref(q.speaker), "text": q.selector.exact, "event": _ref(q.event),
+                   "context": q.context, "reported_by": _ref(q.reported_by)}
+
+
+def _roles(archive: Archive) -> Iterator[Row]:
+    for p in sorted(archive.entities.get("people", ()), key=lambda e: e.slug):
+        for r in getattr(p, "roles", ()):
+            yield {"person": f"people/{p.slug}", "title": r.title, "organisation": _ref(r.organisation),
+                   "date": r.date}
+
+
+def _participants(archive: Archive) -> Iterator[Row]:
+    for e in sorted(archive.entities.get("events", ()), key=lambda e: e.slug):
+        for ref in e.references():
+            yield {"event": f"events/{e.slug}", "entity": _ref(ref)}
+
+
+ID = Field("id", "Stable id, 'collection/slug', as in archive.json")
+NAME = (ID, Field("name", "Display name"), Field("aliases", "Other names used in the texts", "list"),
+        Field("description", "One-line description"), Field("page", "Page path relative to the site"),
+        Field("articles", "Number of articles referring to it", "integer"),
+        Field("stub", "Referenced but without a record of its own", "boolean"))
+TABLES = (
+    Table("articles", "Articles", "Every published article of the archive.", (
+        ID, Field("title", "Headline"), Field("subtitle", "Sub-headline"),
+        Field("outlet", "Organisation id of the publishing outlet"), Field("byline", "Byline as printed"),
+        Field("authors", "Person ids of the writers", "list"), Field("published", DATE_NOTE),
+        Field("precision", "year, month or day"), Field("language", "BCP 47 language tag"),
+        Field("summary", "One or two sentences"), Field("source_url", "Original web address"),
+        Field("via", "Organisation ids credited as the source", "list"),
+        Field("page", "Page path relative to the site"), Field("quotes", "Quotations", "integer"),
+        Field("notes", "Editorial notes", "integer")), _articles, ("id",)),
+    Table("people", "People", "Everyone the articles refer to.",
+          (*NAME, Field("sort_as", "A–Z key")), _entities("people"), ("id",)),
+    Table("organisations", "Organisations", "Organisations, outlets and agencies.",
+          (*NAME, Field("kind", "government, outlet, news-agency, …"), Field("country", "Place id"),
+           Field("parent", "Organisation id"), Field("url", "Web address")),
+          _entities("organisations"), ("id",)),
+    Table("places", "Places", "Countries, regions, cities and sites.",
+          (*NAME, Field("kind", "country, region, city, …"), Field("located_in", "Place id")),
+          _entities("places"), ("id",)),
+    Table("events", "Events", "Events, dated at the precision known.",
+          (*NAME, Field("date", DATE_NOTE), Field("precision", "year, month or day"),
+           Field("end_date", DATE_NOTE), Field("circa", "The date is approximate", "boolean"),
+           Field("date_basis", "How the date was established")), _entities("events"), ("id",)),
+    Table("references", "Article references", "Which article refers to which entity, and how.",
+          (Field("article", "Article id"), Field("entity", "Entity id"),
+           Field("role", "people, organisations, places, events, outlet, author or via"),
+           Field("coverage", "For events: reported (the article's news) or background")),
+          _references, (), (("article", "articles", "id"),)),
+    Table("quotes", "Quotations", "Every attributed quotation, with its speaker.",
+          (Field("id", "Article id and the quote's fragment"), Field("article", "Article id"),
+           Field("speaker", "Person or organisation id"), Field("text", "The exact words"),
+           Field("event", "Event id of the occasion"), Field("context", "Free text"),
+           Field("reported_by", "Organisation id credited for the quote")),
+          _quotes, ("id",), (("article", "articles", "id"),)),
+    Table("roles", "Roles", "The roles people hold, as the texts give them.",
+          (Field("person", "Person id"), Field("title", "Role"),
+           Field("organisation", "Organisation id"), Field("date", "When the role is attested")),
+          _roles, (), (("person", "people", "id"),)),
+    Table("event_participants", "Event participants", "People, organisations and places of events.",
+          (Field("event", "Event id"), Field("entity", "Entity id")), _participants, (),
+          (("event", "events", "id"),)),
+)
+
+
+def _csv(table: Table, rows: list[Row]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([f.name for f in table.fields])
+    for row in rows:
+        cells = []
+        for f in table.fields:
+            value = row.get(f.name, "")
+            if f.type == "list":
+                value = LIST_SEPARATOR.join(value)
+            elif f.type == "boolean":
+                value = "true" if value else "false"
+            cells.append(value)
+        writer.writerow(cells)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _json(table: Table, rows: list[Row]) -> bytes:
+    records = [{f.name: row.get(f.name, [] if f.type == "list" else "") for f in table.fields}
+               for row in rows]
+    return (json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _schema(table: Table, fmt: str) -> dict[str, Any]:
+    fields = []
+    for f in table.fields:
+        field: dict[str, Any] = {"name": f.name, "description": f.description,
+                                 "type": "array" if f.type == "list" else f.type}
+        if f.type == "list" and fmt == "csv":
+            field |= {"type": "string", "description": f"{f.description} (separated by '; ')"}
+        fields.append(field)
+    schema: dict[str, Any] = {"fields": fields, "missingValues": [""]}
+    if table.primary_key:
+        schema["primaryKey"] = list(table.primary_key)
+    if table.foreign_keys:
+        schema["foreignKeys"] = [
+            {"fields": field, "reference": {"resource": f"{other}-{fmt}", "fields": other_field}}
+            for field, other, other_field in table.foreign_keys]
+    return schema
+
+
+def dataset_outputs(archive: Archive) -> list[Output]:
+    """data/<table>.csv and .json for every table, and datapackage.json describing them all."""
+    outputs: list[Output] = []
+    resources: list[dict[str, Any]] = []
+    for table in TABLES:
+        rows = list(table.rows(archive))
+        for fmt, encode, media in (("csv", _csv, "text/csv"), ("json", _json, "application/json")):
+            path = f"{DATA_DIR}/{table.name}.{fmt}"
+            outputs.append(Output(path, encode(table, rows)))
+            resource: dict[str, Any] = {
+                "name": f"{table.name}-{fmt}", "path": path, "title": f"{table.title} ({fmt.upper()})",
+                "description": table.description, "format": fmt, "mediatype": media,
+                "encoding": "utf-8", "profile": "tabular-data-resource", "schema": _schema(table, fmt)}
+            resources.append(resource)
+    resources.append({"name": "archive", "path": "archive.json", "format": "json",
+                      "mediatype": "application/json", "profile": "data-resource",
+                      "title": "The whole archive graph",
+                      "description": "Articles, entities, mentions, quotes and notes in one file."})
+    config = archive.config
+    package = {
+        "profile": "data-package", "name": "sitegen-archive",
+        "title": config.title, "description": config.description,
+        "homepage": config.base_url, "resources": resources,
+    }
+    data = (json.dumps(package, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return [*outputs, Output("datapackage.json", data)]
+
+
+def download_links(collection: str) -> list[dict[str, str]]:
+    """Site paths of a collection's downloads, for list pages."""
+    if collection not in {t.name for t in TABLES}:
+        return []
+    return [{"format": fmt.upper(), "path": f"{DATA_DIR}/{collection}.{fmt}"} for fmt in ("csv", "json")]

@@ -1,0 +1,139 @@
+"""Feeds: Atom documents of the newest articles, for the whole archive and for each entity.
+
+Every timestamp comes from article dates, so two builds of the same content give the
+same bytes. Entries carry the summary, not the archived text: the texts belong to their
+outlets, and a feed reader should send readers to the annotated page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from xml.sax.saxutils import escape, quoteattr
+
+from sitegen import __version__
+from sitegen import model as m
+from sitegen.graph import Archive
+from sitegen.render import Output
+from sitegen.urls import page_path
+from sitegen.views import LABELS
+
+SITE_FEED = "feed.xml"
+FEED_LIMIT = 50
+"""Entries per feed: readers poll feeds often, so a feed carries the newest articles only."""
+ATOM_TYPE = "application/atom+xml"
+
+
+def feed_path(collection: str | None = None, slug: str | None = None) -> str:
+    """Site path of the archive's feed, or of one entity's feed beside its page."""
+    if collection and slug:
+        return page_path(collection, slug) + SITE_FEED
+    return SITE_FEED
+
+
+def _timestamp(date: m.PartialDate | None, fallback: dt.datetime) -> dt.datetime:
+    """A partial date stands for its first day; midnight UTC, since no time of day is known."""
+    if date is None:
+        return fallback
+    return dt.datetime(date.year, date.month or 1, date.day or 1, tzinfo=dt.UTC)
+
+
+def _rfc3339(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def fallback_time(archive: Archive) -> dt.datetime:
+    """`updated` of undated articles and empty feeds: the newest article date, else SOURCE_DATE_EPOCH."""
+    dated = [a.published for a in archive.articles if a.published and not a.draft]
+    if dated:
+        return _timestamp(max(dated, key=lambda d: d.sort_key), dt.datetime.min)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "0")
+    seconds = int(epoch) if epoch.isdigit() else 0
+    return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
+
+
+def feed_articles(archive: Archive, collection: str | None = None, slug: str | None = None,
+                  ) -> list[m.Article]:
+    """The articles a feed lists, newest first, drafts never (a feed is publication)."""
+    if collection and slug:
+        slugs = archive.relations.backlinks.get((collection, slug), ())
+        chosen = [archive.get("articles", s) for s in slugs]
+    else:
+        chosen = list(archive.articles)
+    return [a for a in chosen if isinstance(a, m.Article) and not a.draft][:FEED_LIMIT]
+
+
+def _author_names(archive: Archive, article: m.Article) -> list[str]:
+    names = [archive.name((r.collection, r.slug)) for r in article.authors]
+    if not names and article.byline:
+        names = [article.byline.removeprefix("By ").removeprefix("by ")]
+    if not names and article.outlet:
+        names = [archive.name((article.outlet.collection, article.outlet.slug))]
+    return names
+
+
+def _entry(archive: Archive, article: m.Article, base: str, fallback: dt.datetime) -> str:
+    url = base + page_path("articles", article.slug)
+    when = _rfc3339(_timestamp(article.published, fallback))
+    lines = ["  <entry>", f"    <id>{escape(url)}</id>", f"    <title>{escape(article.title)}</title>",
+             f"    <link rel=\"alternate\" type=\"text/html\" href={quoteattr(url)}/>",
+             f"    <updated>{when}</updated>"]
+    if article.published:
+        lines.append(f"    <published>{when}</published>")
+    lines += [f"    <author><name>{escape(name)}</name></author>"
+              for name in _author_names(archive, article)]
+    for ref in article.references():
+        label = archive.name((ref.collection, ref.slug))
+        lines.append(f"    <category term={quoteattr(f'{ref.collection}/{ref.slug}')} "
+                     f"scheme={quoteattr(base + ref.collection + '/')} label={quoteattr(label)}/>")
+    summary = " ".join(p for p in (article.subtitle, article.summary) if p)
+    if summary:
+        lines.append(f"    <summary type=\"text\">{escape(summary)}</summary>")
+    if article.url:
+        lines.append(f"    <link rel=\"via\" href={quoteattr(article.url)}/>")
+    lines.append("  </entry>")
+    return "\n".join(lines)
+
+
+def atom_feed(archive: Archive, collection: str | None = None, slug: str | None = None) -> Output:
+    config = archive.config
+    base = config.base_url.rstrip("/") + "/"
+    fallback = fallback_time(archive)
+    articles = feed_articles(archive, collection, slug)
+    path = feed_path(collection, slug)
+    if collection and slug:
+        name = archive.name((collection, slug))
+        title = f"{name} — {config.title}"
+        subtitle = f"Articles in the archive that refer to {name} ({m.SINGULAR[collection]})."
+        page = page_path(collection, slug)
+    else:
+        title, subtitle, page = config.title, config.description or f"{LABELS['articles']}", ""
+    updated = max((_timestamp(a.published, fallback) for a in articles), default=fallback)
+    head = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(config.language)}>',
+        f"  <id>{escape(base + path)}</id>",
+        f"  <title>{escape(title)}</title>",
+        f"  <subtitle>{escape(subtitle)}</subtitle>",
+        f"  <link rel=\"self\" type=\"{ATOM_TYPE}\" href={quoteattr(base + path)}/>",
+        f"  <link rel=\"alternate\" type=\"text/html\" href={quoteattr(base + page)}/>",
+        f"  <updated>{_rfc3339(updated)}</updated>",
+        f"  <author><name>{escape(config.title)}</name><uri>{escape(base)}</uri></author>",
+        f"  <generator version=\"{__version__}\">sitegen</generator>",
+    ]
+    body = [_entry(archive, a, base, fallback) for a in articles]
+    return Output(path, ("\n".join([*head, *body, "</feed>"]) + "\n").encode("utf-8"))
+
+
+def has_feed(archive: Archive, collection: str, slug: str) -> bool:
+    """Entities get a feed when at least one published article refers to them."""
+    return bool(feed_articles(archive, collection, slug))
+
+
+def feed_outputs(archive: Archive) -> list[Output]:
+    """The archive's feed and one per entity with articles."""
+    outputs = [atom_feed(archive)]
+    for collection, entities in archive.entities.items():
+        outputs += [atom_feed(archive, collection, e.slug) for e in entities
+                    if has_feed(archive, collection, e.slug)]
+    return outputs

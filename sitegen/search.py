@@ -1,0 +1,151 @@
+"""Search: the search page, and a Pagefind full-text index of the rendered pages as outputs.
+
+Pagefind reads HTML files from a folder, so the pages that opt in (`data-pagefind-body`)
+are copied into a temporary folder, indexed there by the binary that the `pagefind[bin]`
+package ships, and the bundle is read back as outputs: write.py stays the only writer
+of the output folder, `serve` can serve the index from memory, and a failed build
+leaves the published site untouched.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import subprocess
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import cbor2
+
+from sitegen.config import Config
+from sitegen.diagnostics import Diagnostic, error
+from sitegen.pages import PageSpec
+from sitegen.render import Output
+
+BUNDLE_DIR = "pagefind"
+INDEXED_MARKER = b"data-pagefind-body"
+# Pagefind's own prebuilt interfaces; the theme brings its own (static/search.js), so these
+# would be dead weight in every published copy of the site.
+UNUSED_BUNDLE_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
+                       "pagefind-modular-ui.css", "pagefind-component-ui.js",
+                       "pagefind-component-ui.css", "pagefind-highlight.js")
+FACETS = (("type", "Type"), ("person", "Person"), ("organisation", "Organisation"),
+          ("place", "Place"), ("event", "Event"), ("outlet", "Outlet"), ("year", "Year"))
+"""Filter names written by the templates (data-pagefind-filter) and their labels, in order."""
+TIMEOUT_SECONDS = 600
+# Markup the annotation plugin adds inside archived text: margin copies of notes, speaker
+# chips and note numbers are not the text, and would otherwise fill the excerpts.
+EXCLUDED = ".margin-note, .quote-by, .note-ref"
+
+
+def search_page(config: Config) -> list[PageSpec]:
+    """The /search/ page, when search is enabled."""
+    if not config.search_enabled:
+        return []
+    facets = [{"name": name, "label": label} for name, label in FACETS]
+    return [PageSpec("search/", "search.html", {"facets": facets, "bundle": f"{BUNDLE_DIR}/"})]
+
+
+def pagefind_executable() -> Path | None:
+    """The Pagefind binary shipped inside the pagefind-bin wheel, if it is installed."""
+    try:
+        from pagefind_bin import get_executable
+    except ImportError:
+        return None
+    try:
+        return get_executable()
+    except FileNotFoundError:
+        return None
+
+
+def _problem(message: str, hint: str) -> list[Diagnostic]:
+    return [error("sitegen.toml", 0, 0, "search-index-failed", message, hint)]
+
+
+def index_outputs(outputs: Iterable[Output], config: Config) -> tuple[list[Output], list[Diagnostic]]:
+    """Run Pagefind over the pages that opt in; its bundle comes back as outputs under pagefind/."""
+    if not config.search_enabled:
+        return [], []
+    executable = pagefind_executable()
+    off = "or turn search off with `[search] enabled = false` in sitegen.toml"
+    if executable is None:
+        return [], _problem("the Pagefind binary is not installed, so no search index was built",
+                            f"pip install 'pagefind[bin]' (a dependency of sitegen), {off}")
+    with tempfile.TemporaryDirectory(prefix="sitegen-search-") as tmp:
+        site = Path(tmp) / "site"
+        for output in outputs:
+            if output.path.endswith(".html") and INDEXED_MARKER in output.data:
+                target = site / output.path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(output.data)
+        site.mkdir(exist_ok=True)
+        command = [str(executable), "--site", str(site), "--output-subdir", BUNDLE_DIR,
+                   "--exclude-selectors", EXCLUDED, "--silent"]
+        try:
+            run = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS,
+                                 check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return [], _problem(f"Pagefind could not be run: {exc}", off)
+        bundle = site / BUNDLE_DIR
+        if run.returncode != 0 or not (bundle / "pagefind.js").is_file():
+            detail = (run.stderr or run.stdout).strip().splitlines()[-1:] or ["no output"]
+            return [], _problem(f"Pagefind failed (exit {run.returncode}): {detail[0]}", off)
+        files = {p.relative_to(bundle).as_posix(): p.read_bytes() for p in sorted(bundle.rglob("*"))
+                 if p.is_file() and p.name not in UNUSED_BUNDLE_FILES}
+    return [Output(f"{BUNDLE_DIR}/{path}", data) for path, data in sorted(canonical_bundle(files).items())], []
+
+
+SIGNATURE = b"pagefind_dcd"
+
+
+def _decode(data: bytes) -> Any:
+    raw = gzip.decompress(data)
+    if not raw.startswith(SIGNATURE):
+        raise ValueError("not a Pagefind data file")
+    return cbor2.loads(raw[len(SIGNATURE):])
+
+
+def _encode(value: Any) -> bytes:
+    return gzip.compress(SIGNATURE + cbor2.dumps(value), mtime=0)
+
+
+def _hash(language: str, data: bytes, length: int) -> str:
+    return f"{language}_{hashlib.sha256(data).hexdigest()[:length]}"
+
+
+def canonical_bundle(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The bundle with its filter files in a stable order, so two builds give the same bytes.
+
+    Pagefind writes each filter's values (and the list of filters) in hash-map order, which
+    changes from run to run. The values are sorted, the files re-encoded and renamed by a
+    hash of their content, and the language's metadata file that names them is rewritten.
+    A bundle of an unexpected shape (another Pagefind version) is returned untouched.
+    """
+    try:
+        entry = json.loads(files["pagefind-entry.json"])
+        result = dict(files)
+        for language, info in entry["languages"].items():
+            meta_path = f"pagefind.{info['hash']}.pf_meta"
+            meta = _decode(files[meta_path])
+            filters = []
+            for name, old in meta[3]:
+                old_path = f"filter/{old}.pf_filter"
+                filter_name, values = _decode(files[old_path])
+                data = _encode([filter_name, sorted(values, key=lambda v: v[0])])
+                new = _hash(language, data, 7)
+                del result[old_path]
+                result[f"filter/{new}.pf_filter"] = data
+                filters.append([name, new])
+            meta[3] = sorted(filters)
+            meta_data = _encode(meta)
+            info["hash"] = _hash(language, meta_data, 10)
+            del result[meta_path]
+            result[f"pagefind.{info['hash']}.pf_meta"] = meta_data
+        result["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False,
+                                                   separators=(",", ":")).encode("utf-8")
+        return result
+    except (KeyError, ValueError, TypeError, IndexError, OSError, cbor2.CBORDecodeError):
+        return files
