@@ -31,6 +31,8 @@ class BuildCache:
     documents: dict = field(default_factory=dict)  # type: ignore[type-arg]
     bodies: dict = field(default_factory=dict)  # type: ignore[type-arg]
     pages: RenderMemo = field(default_factory=RenderMemo)
+    search_index: Callable[[list[Output], Config], tuple[list[Output], list[Diagnostic]]] = index_outputs
+    """Builds the search index of the pages; `serve` swaps in one that runs it in the background."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +68,7 @@ def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | Non
     outputs += capture_outputs(archive)
     outputs += [*dataset_outputs(archive), *feed_outputs(archive), *sitemap_outputs(archive, specs)]
     if not has_errors([*problems, *render_problems]):  # a failing build need not be indexed
-        search_files, search_problems = index_outputs(pages, config)
+        search_files, search_problems = cache.search_index(pages, config)
         outputs += search_files
         render_problems = [*render_problems, *search_problems]
     outputs += schema_outputs()  # editors validate front matter against these

@@ -14,6 +14,7 @@ from sitegen.authoring.jsonschema import add_schemas_command
 from sitegen.authoring.new import add_new_command
 from sitegen.authoring.suggest import add_suggest_command
 from sitegen.diagnostics import Diagnostic, Level
+from sitegen.serve import add_serve_command
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -81,7 +82,7 @@ def add_root_option(parser: argparse.ArgumentParser) -> None:
 
 
 # Each command module contributes one `add_*_command(subparsers)`; order is the help order.
-COMMANDS = [add_build_command,
+COMMANDS = [add_build_command, add_serve_command,
             add_new_command, add_import_command, add_suggest_command, add_schemas_command]
 
 

@@ -178,3 +178,18 @@ def test_config_and_theme_folders_are_watched(tmp_path: Path) -> None:
     assert changes == [("sitegen.toml", "config", "changed")]
     changes = _watch(layout, lambda: (root / "themes/default/static/style.css").write_text("b{}"))
     assert changes == [("style.css", "static", "added")]
+
+
+def test_polling_watcher_sees_changes_too(tmp_path: Path) -> None:
+    """--poll, for Docker and WSL where native events do not arrive."""
+    root, layout = _site(tmp_path)
+    article = root / "content" / "articles" / "a.md"
+    debouncer = Debouncer(quiet=0.05)
+    watcher = Watcher(layout, debouncer, poll=True)
+    watcher.start()
+    try:
+        article.write_text("new")
+        batch = debouncer.take(timeout=10)
+    finally:
+        watcher.stop()
+    assert batch is not None and [(c.path.name, c.action) for c in batch.changes] == [("a.md", "added")]

@@ -1,0 +1,281 @@
+"""`sitegen serve`: build, serve from memory, watch, rebuild incrementally and reload open tabs."""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import sys
+import threading
+import time
+import webbrowser
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TextIO
+
+from sitegen.build import BuildCache, render_site
+from sitegen.config import Config, load_config
+from sitegen.diagnostics import Diagnostic, Level, error, has_errors
+from sitegen.render import theme_dirs
+from sitegen.serve_client import overlay_html
+from sitegen.serve_http import PreviewServer
+from sitegen.serve_search import DeferredSearchIndex, Key, is_index_file
+from sitegen.serve_state import WAIT_FOR_BUILD_SECONDS, Broadcaster, SiteState, Snapshot
+from sitegen.watch import Debouncer, Watcher, WatchLayout
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+@dataclass(frozen=True, slots=True)
+class Rebuild:
+    """What one rebuild did, for the terminal line and for tests."""
+
+    succeeded: bool
+    pages: int
+    rendered: int
+    changed_files: tuple[str, ...]
+    milliseconds: float
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def _counts(diagnostics: tuple[Diagnostic, ...]) -> str:
+    errors = sum(d.level is Level.ERROR for d in diagnostics)
+    warnings = sum(d.level is Level.WARNING for d in diagnostics)
+    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+
+
+class Preview:
+    """The whole preview: initial build, HTTP server, watcher and the builder thread."""
+
+    def __init__(self, root: Path, *, host: str = "127.0.0.1", port: int = 8000, drafts: bool = False,
+                 poll: bool = False, out: TextIO | None = None, err: TextIO | None = None) -> None:
+        self.root = root.resolve()
+        self.host, self.drafts = host, drafts
+        self.out, self.err = out or sys.stdout, err or sys.stderr
+        self.site = SiteState()
+        self.events = Broadcaster()
+        self.search = DeferredSearchIndex(on_ready=self._index_ready)
+        self.cache = BuildCache(search_index=self.search)
+        self._instance = secrets.token_hex(4)  # a restarted server's builds never match old tabs
+        self._builds = 0
+        self._last_diagnostics: frozenset[Diagnostic] = frozenset()
+        self._build_lock = threading.Lock()
+        self._debouncer = Debouncer(on_pending=self.site.mark_pending)
+        self._threads: list[threading.Thread] = []
+        self._serving = False
+        self.config = self._initial_config()
+        self._watcher = Watcher(WatchLayout.for_config(self.config), self._debouncer, poll=poll)
+        self._server = PreviewServer(host, port, self)
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        shown = "127.0.0.1" if host in ("0.0.0.0", "[::]", "") else host
+        return f"http://{shown}:{self.port}{self.config.base_path}"
+
+    def _initial_config(self) -> Config:
+        config, problems = load_config(self.root)
+        return config if not has_errors(problems) else Config(root=self.root)
+
+    def _roots(self, config: Config) -> list[Path]:
+        return [self.root, *theme_dirs(config)]
+
+    def build(self) -> Rebuild:
+        """Rebuild from what is on disk now and publish the result; never raises for bad input."""
+        with self._build_lock:
+            covers = self.site.mark_pending()
+            started = time.perf_counter()
+            config, problems = load_config(self.root)
+            rendered, files = 0, None
+            if has_errors(problems):
+                diagnostics = tuple(problems)
+            else:
+                try:
+                    self.search.wanted = None
+                    result = render_site(config, drafts=self.drafts, cache=self.cache)
+                    diagnostics, files = result.diagnostics, {o.path: o.data for o in result.outputs}
+                    rendered = self.cache.pages.rendered
+                    self._bound_caches(len(result.archive.by_key) if result.archive else 0)
+                except Exception as exc:  # our bug, not the user's: report it, keep serving
+                    diagnostics = (error("sitegen", 0, 0, "internal-error", f"the build crashed: {exc!r}",
+                                         "please report this with the change that caused it"),)
+            failed = files is None or has_errors(diagnostics)
+            if not failed:
+                self.config = config
+            search_key = None if failed else self.search.wanted
+            snapshot, changed = self._next_snapshot(config, diagnostics, files, failed, search_key)
+            self.site.publish(snapshot, covers)
+            self.events.send(snapshot.state())
+            self._watcher.sync(WatchLayout.for_config(self.config))
+            pages = sum(p.endswith(".html") for p in snapshot.files)
+            seconds = time.perf_counter() - started
+            return Rebuild(not failed, pages, rendered, changed, seconds * 1000, diagnostics)
+
+    def _bound_caches(self, documents: int) -> None:
+        """Forget superseded parses and bodies once they pile up: every save adds a version."""
+        for cache in (self.cache.documents, self.cache.bodies):
+            if len(cache) > 4 * documents + 256:
+                cache.clear()  # refilled by the next build, which is then a full one
+
+    def _next_snapshot(self, config: Config, diagnostics: tuple[Diagnostic, ...],
+                       files: dict[str, bytes] | None, failed: bool,
+                       search_key: Key | None) -> tuple[Snapshot, tuple[str, ...]]:
+        """The snapshot after a build: the new files if it succeeded, else the old under an overlay."""
+        old = self.site.latest()
+        if failed:
+            error_html = overlay_html(diagnostics, self._roots(config))
+            if old is None:  # nothing good yet: serve the pages that did build, under the overlay
+                return Snapshot(files or {}, self._next_build(), "", False, config, error_html), ()
+            return Snapshot(old.files, old.build, old.previous, old.css_only, old.config, error_html), ()
+        assert files is not None
+        before = old.files if old else {}
+        # The search index follows the pages by itself (see _index_ready); it never reloads a tab.
+        changed = tuple(sorted(p for p in files.keys() | before.keys() if not is_index_file(p)
+                               and before.get(p) is not files.get(p) and before.get(p) != files.get(p)))
+        if old is not None and not changed:
+            return Snapshot(old.files, old.build, old.previous, old.css_only, config, None, search_key), ()
+        css_only = bool(changed) and all(p.endswith(".css") for p in changed)
+        build, previous = self._next_build(), old.build if old else ""
+        return Snapshot(files, build, previous, css_only, config, None, search_key), changed
+
+    def _index_ready(self, key: Key) -> None:
+        """Put a freshly built search index into the snapshot whose pages it indexes."""
+        with self._build_lock:
+            snapshot, index = self.site.latest(), self.search.result(key)
+            if snapshot is None or snapshot.search_key != key or index is None:
+                return  # the pages changed again meanwhile; their own index is on its way
+            outputs, problems = index
+            files = {p: d for p, d in snapshot.files.items() if not is_index_file(p)}
+            files.update((o.path, o.data) for o in outputs)
+            self.site.publish(replace(snapshot, files=files), covers=0)
+        for problem in problems:
+            print(problem.format(), file=self.err)
+
+    def settled(self, snapshot: Snapshot) -> Snapshot:
+        """The served snapshot once the search index matches its pages (for the index's files)."""
+        self.search.wait_ready(snapshot.search_key, WAIT_FOR_BUILD_SECONDS)
+        return self.site.current()
+
+    def _next_build(self) -> str:
+        self._builds += 1
+        return f"{self._instance}-{self._builds}"
+
+    # -- terminal --------------------------------------------------------------------------
+
+    def _print_problems(self, report: Rebuild, everything: bool) -> None:
+        """Errors every time the build fails; warnings and suggestions only when new."""
+        for problem in report.diagnostics:
+            if everything or problem.level is Level.ERROR or problem not in self._last_diagnostics:
+                print(problem.format(), file=self.err)
+        self._last_diagnostics = frozenset(report.diagnostics)
+
+    def _summary(self, report: Rebuild) -> str:
+        if not report.succeeded:
+            errors = sum(d.level is Level.ERROR for d in report.diagnostics)
+            return f"build failed: {errors} error{'s' * (errors != 1)}; still serving the last good site"
+        return f"{report.rendered} of {report.pages} pages re-rendered in {report.milliseconds:.0f} ms"
+
+    def _rebuild_loop(self) -> None:
+        while (batch := self._debouncer.take()) is not None:
+            try:
+                report = self.build()
+            except Exception as exc:  # a bug of ours must not end live reloading for the session
+                print(f"error: internal error while rebuilding: {exc!r}", file=self.err, flush=True)
+                continue
+            self._print_problems(report, everything=False)
+            stamp = time.strftime("%H:%M:%S")
+            print(f"{stamp} {batch.describe(self.root)} → {self._summary(report)}", file=self.out,
+                  flush=True)
+
+    # -- life cycle ------------------------------------------------------------------------
+
+    def start(self) -> Rebuild:
+        """Build once, then serve and watch in background threads; returns the first build."""
+        report = self.build()
+        self._print_problems(report, everything=True)
+        if report.succeeded:
+            print(f"built {report.pages} pages in {report.milliseconds:.0f} ms; "
+                  f"{_counts(report.diagnostics)}", file=self.out)
+        else:
+            print(self._summary(report).replace("last good site", "pages that built"), file=self.out)
+        self._watcher.start()
+        self._serving = True
+        for name, target in (("sitegen-http", self._server.serve_forever),
+                             ("sitegen-rebuild", self._rebuild_loop)):
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        return report
+
+    def close(self) -> None:
+        """Stop watching, end every event stream and request, and release the port."""
+        self._debouncer.close()
+        self._watcher.stop()
+        self.search.close()
+        self.events.close()
+        self.site.close()
+        if self._serving:  # shutdown() waits for serve_forever, which must have started
+            self._server.shutdown()
+        self._server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+    def __enter__(self) -> Preview:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    root = Path(args.root).resolve()
+    config, problems = load_config(root)
+    if any(p.code == "config-missing" for p in problems):
+        for problem in problems:
+            print(problem.format(), file=sys.stderr)
+        return EXIT_USAGE
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"warning: serving on {args.host} lets other machines see this preview, drafts "
+              "included; use --host 127.0.0.1 unless you mean it", file=sys.stderr)
+    try:
+        preview = Preview(root, host=args.host, port=args.port, drafts=args.drafts, poll=args.poll)
+    except OSError as exc:
+        print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        print("    hint: another server may be using the port; pick one with --port "
+              "(--port 0 takes any free port)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        preview.start()
+        drafts = " (drafts included)" if args.drafts else ""
+        print(f"serving {config.title!r} at {preview.url}{drafts}; press Ctrl+C to stop", flush=True)
+        if args.open:
+            webbrowser.open(preview.url)
+        threading.Event().wait()  # the work happens in the preview's threads until Ctrl+C
+    except KeyboardInterrupt:
+        pass
+    finally:
+        preview.close()
+    print("\nstopped", file=sys.stderr)
+    return EXIT_OK
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0–65535)")
+    return int(text)
+
+
+def add_serve_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = commands.add_parser("serve", help="preview the site, rebuilt and reloaded as you edit")
+    parser.add_argument("--root", default=".", help="project folder (default: current folder)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    parser.add_argument("--port", type=_port, default=8000, help="port (default: 8000; 0 picks a free one)")
+    parser.add_argument("--open", action="store_true", help="open the site in the default browser")
+    parser.add_argument("--drafts", action="store_true", help="include articles with draft: true")
+    parser.add_argument("--poll", action="store_true",
+                        help="poll for changes instead of native events (Docker, WSL, network drives)")
+    parser.set_defaults(run=cmd_serve)

@@ -1,0 +1,108 @@
+"""The search index while serving: memoised by the pages it indexes, and built off the rebuild's path.
+
+Pagefind indexes every page in a separate process and takes seconds on a large archive,
+so `serve` must not wait for it before showing an edit. A build asks for the index of its
+pages; if it is at hand it is used, otherwise the previous one is returned at once and the
+new one is built in the background. The server makes requests for the index's own files
+wait until the index matches the pages served, so no answer mixes two versions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import threading
+from collections.abc import Callable, Iterable
+
+from sitegen.config import Config
+from sitegen.diagnostics import Diagnostic, error
+from sitegen.render import Output
+from sitegen.search import BUNDLE_DIR, index_outputs
+
+Index = tuple[list[Output], list[Diagnostic]]
+Key = bytes
+
+
+def index_key(pages: Iterable[Output], config: Config) -> Key:
+    """A digest of everything the index is built from: the rendered pages and the configuration."""
+    hasher = hashlib.blake2b(pickle.dumps(config, protocol=5), digest_size=20)
+    for page in pages:
+        hasher.update(len(page.path).to_bytes(8, "little") + page.path.encode())
+        hasher.update(len(page.data).to_bytes(8, "little") + page.data)
+    return hasher.digest()
+
+
+def is_index_file(path: str) -> bool:
+    return path.startswith(f"{BUNDLE_DIR}/")
+
+
+class DeferredSearchIndex:
+    """Called like index_outputs(pages, config) from a build; runs Pagefind in its own thread."""
+
+    def __init__(self, on_ready: Callable[[Key], None] | None = None,
+                 build_index: Callable[[list[Output], Config], Index] = index_outputs) -> None:
+        self._changed = threading.Condition()
+        self._done: dict[Key, Index] = {}
+        """The latest finished index (one entry), by the key of the pages it indexes."""
+        self._job: tuple[Key, list[Output], Config] | None = None
+        self._closed = False
+        self._on_ready = on_ready
+        self._build_index = build_index
+        self._thread: threading.Thread | None = None
+        self.wanted: Key | None = None
+        """The key of the pages of the latest build: what the served index should match."""
+
+    def __call__(self, pages: list[Output], config: Config) -> Index:
+        key = index_key(pages, config)
+        with self._changed:
+            self.wanted = key
+            if key in self._done:
+                outputs, problems = self._done[key]
+                return list(outputs), list(problems)
+            self._job = (key, list(pages), config)
+            self._changed.notify_all()
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._work, name="sitegen-search", daemon=True)
+                self._thread.start()
+            stale = next(iter(self._done.values()), ([], []))
+            return list(stale[0]), []  # problems of a stale index are not this build's
+
+    def result(self, key: Key) -> Index | None:
+        with self._changed:
+            return self._done.get(key)
+
+    def is_ready(self, key: Key | None) -> bool:
+        with self._changed:
+            return key is None or key in self._done
+
+    def wait_ready(self, key: Key | None, timeout: float) -> bool:
+        """Block until the index for `key` is built (or the indexer closes)."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._closed or key is None or key in self._done,
+                                          timeout)
+
+    def close(self) -> None:
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+
+    def _work(self) -> None:
+        while True:
+            with self._changed:
+                self._changed.wait_for(lambda: self._closed or self._job is not None)
+                if self._closed or self._job is None:
+                    return
+                key, pages, config = self._job
+                self._job = None
+            try:
+                index = self._build_index(pages, config)
+            except Exception as exc:  # our bug, not the user's: report it, keep serving
+                index = [], [error("sitegen.toml", 0, 0, "search-index-failed",
+                                   f"building the search index crashed: {exc!r}")]
+            with self._changed:
+                self._done = {key: index}
+                self._changed.notify_all()
+            if self._on_ready:
+                self._on_ready(key)

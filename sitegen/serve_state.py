@@ -1,0 +1,119 @@
+"""The served site's state for `serve`: snapshots, waiting for rebuilds, and the reload messages."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sitegen.config import Config
+
+WAIT_FOR_BUILD_SECONDS = 60.0
+"""A request waits at most this long for a rebuild before it gets the last good site."""
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What the server answers with: the last good site, and the failure since, if any."""
+
+    files: Mapping[str, bytes]
+    build: str
+    """Names the good build the files come from; changes exactly when the files do."""
+    previous: str
+    css_only: bool
+    """True when the files differ from the previous build's in stylesheets only."""
+    config: Config
+    error_html: str | None = None
+    search_key: bytes | None = None
+    """The key of the search index matching these pages (see serve_search); None: no index."""
+
+    def state(self) -> dict[str, Any]:
+        """The event-stream message for open tabs."""
+        return {"build": self.build, "previous": self.previous, "css": self.css_only,
+                "error": self.error_html}
+
+
+class SiteState:
+    """The snapshot being served; while a change is not yet built, readers wait for the build.
+
+    Changes and builds are counted: a change noticed while a build runs is not covered by
+    that build, so readers go on waiting for the next one instead of getting a stale page.
+    """
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._snapshot: Snapshot | None = None
+        self._requested = self._built = 0
+        self._closed = False
+        self.waiting = 0
+        """Requests now waiting for a rebuild (tests wait on this to stage concurrent requests)."""
+
+    def mark_pending(self) -> int:
+        """Note a change that the next build will cover; returns its number."""
+        with self._changed:
+            self._requested += 1
+            return self._requested
+
+    def publish(self, snapshot: Snapshot, covers: int) -> None:
+        """Serve `snapshot`, built from disk as it was after change number `covers`."""
+        with self._changed:
+            self._snapshot, self._built = snapshot, max(self._built, covers)
+            self._changed.notify_all()
+
+    def latest(self) -> Snapshot | None:
+        with self._changed:
+            return self._snapshot
+
+    def close(self) -> None:
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
+
+    def _ready(self) -> bool:
+        return self._closed or (self._snapshot is not None and self._built >= self._requested)
+
+    def current(self, timeout: float = WAIT_FOR_BUILD_SECONDS) -> Snapshot:
+        """The snapshot to answer with, after any rebuild already under way or due."""
+        with self._changed:
+            self.waiting += 1
+            self._changed.notify_all()
+            try:
+                self._changed.wait_for(self._ready, timeout)
+            finally:
+                self.waiting -= 1
+            assert self._snapshot is not None, "the server starts only after the first build"
+            return self._snapshot
+
+    def wait_until(self, predicate: Any, timeout: float = 10.0) -> bool:
+        """Block until predicate(self) holds; for tests that stage requests behind a rebuild."""
+        with self._changed:
+            return self._changed.wait_for(lambda: predicate(self), timeout)
+
+
+class Broadcaster:
+    """The latest state message with a sequence number; event streams wait for a newer one."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._number = 0
+        self._state: dict[str, Any] = {}
+        self._closed = False
+
+    def send(self, state: dict[str, Any]) -> None:
+        with self._changed:
+            if state != self._state:
+                self._number += 1
+                self._state = state
+                self._changed.notify_all()
+
+    def wait(self, after: int, timeout: float) -> tuple[int, dict[str, Any]] | None:
+        """(number, state) once newer than `after`, or the same after `timeout`; None when closed."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._closed or self._number != after, timeout)
+            return None if self._closed else (self._number, self._state)
+
+    def close(self) -> None:
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
