@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from sitegen.diagnostics import Diagnostic, Level
+from sitegen.render import BUILTIN_THEMES
 
 EVENTS_PATH = "/__sitegen/events"
 """The Server-Sent Events stream; outside any site path, since sitegen never writes '__sitegen'."""
@@ -133,15 +134,21 @@ def _source_excerpt(file: Path, line: int, column: int) -> str:
 
 
 def _readable(path: str, roots: Iterable[Path]) -> Path | None:
-    """The diagnostic's file if it lies inside one of `roots` (the project and its themes)."""
+    """The diagnostic's file, if it lies inside one of `roots` (the project, then its themes).
+
+    Paths are relative to the project, or to the folder holding the built-in themes for
+    templates of those (as render.py reports them); never is a file outside `roots` read.
+    """
     roots = [r.resolve() for r in roots]
-    candidate = Path(path) if Path(path).is_absolute() else roots[0] / path
-    try:
-        resolved = candidate.resolve()
-    except (OSError, RuntimeError):
-        return None
-    if any(resolved == r or r in resolved.parents for r in roots):
-        return resolved
+    bases = [roots[0], BUILTIN_THEMES.parent]
+    candidates = [Path(path)] if Path(path).is_absolute() else [base / path for base in bases]
+    for candidate in candidates:
+        try:
+            resolved = candidate.resolve()
+        except (OSError, RuntimeError):
+            continue
+        if resolved.is_file() and any(resolved == r or r in resolved.parents for r in roots):
+            return resolved
     return None
 
 

@@ -122,3 +122,18 @@ def test_served_search_index_is_built_from_the_served_pages(preview: Preview) ->
     snapshot = preview.settled(preview.site.current())
     assert preview.search.is_ready(snapshot.search_key)
     assert snapshot.search_key == preview.search.wanted
+
+
+def test_template_mistakes_show_the_template_source_in_the_overlay(preview: Preview) -> None:
+    template = preview.root / "themes/default/templates/article.html"
+    assert preview.build().succeeded
+    before = served(preview)
+    original = template.read_text(encoding="utf-8")
+    template.write_text(original + "\n{% if <broken> %}\n", encoding="utf-8")
+    assert not preview.build().succeeded
+    overlay = preview.site.current().error_html
+    assert overlay and "themes/default/templates/article.html:" in overlay
+    assert "{% if &lt;broken&gt; %}" in overlay, "the offending template line, escaped"
+    assert served(preview) == before
+    template.write_text(original, encoding="utf-8")
+    assert preview.build().succeeded and preview.site.current().error_html is None
