@@ -94,13 +94,13 @@ class SnapshotLoader(BaseLoader):
 class RenderMemo:
     """Rendered pages by input digest, kept from one build to the next (one per BuildCache).
 
-    Entries not used by a build are dropped at the start of the following one, so memory
-    stays proportional to the site rather than to the number of edits.
+    Entries not used by the last two builds are dropped, so memory stays proportional to
+    the site rather than to the number of edits.
     """
 
     def __init__(self) -> None:
-        self._previous: dict[Digest, bytes] = {}
-        self._current: dict[Digest, bytes] = {}
+        self._generations: tuple[dict[Digest, bytes], ...] = ({}, {}, {})
+        """Pages used by this build, the previous one and the one before it."""
         self._environment: Environment | None = None
         self._templates_key: Digest | None = None
         self._chains: dict[str, Digest] = {}
@@ -113,8 +113,10 @@ class RenderMemo:
 
     def start_build(self, config: Config) -> Environment:
         """Begin a build: snapshot the templates and return the environment to render with."""
-        if self._current:  # a build that rendered nothing (it crashed early) keeps the older memo
-            self._previous, self._current = self._current, {}
+        current, previous, _ = self._generations
+        if current:  # a build that rendered nothing (it crashed early) keeps the older memo
+            # Two builds back, so one broken build (say content/ moved away) loses nothing.
+            self._generations = ({}, current, previous)
         self.rendered = self.reused = 0
         search_paths = [str(d / "templates") for d in theme_dirs(config)]
         files = _read_templates(search_paths)
@@ -166,13 +168,13 @@ class RenderMemo:
         if context is not None and self._site_digest:
             key = _digest(self._chain_digest(environment, spec.template), spec.template.encode(),
                           spec.path.encode(), context, self._site_digest)
-            cached = self._current.get(key, self._previous.get(key))
+            cached = next((g[key] for g in self._generations if key in g), None)
             if cached is not None:
-                self._current[key] = cached
+                self._generations[0][key] = cached
                 self.reused += 1
                 return cached
         data = render_page(environment, spec, site).encode("utf-8")
         self.rendered += 1
         if key is not None:
-            self._current[key] = data
+            self._generations[0][key] = data
         return data
