@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.authoring.jsonschema import schema_outputs
+from sitegen.checks_project import project_checks
 from sitegen.config import Config
 from sitegen.datasets import dataset_outputs
 from sitegen.diagnostics import Diagnostic, has_errors, sort_diagnostics
@@ -75,6 +76,7 @@ def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | Non
     assets = load_theme_assets(theme_dirs(config))
     assets["static/pygments.css"] = pygments_css().encode("utf-8")
     outputs += [Output(path, data) for path, data in sorted(assets.items())]
+    problems += project_checks(config, loaded, archive, outputs, cache.bodies)  # shared with `sitegen check`
     diagnostics = tuple(sort_diagnostics([*problems, *render_problems]))
     return BuildResult(tuple(outputs), diagnostics, archive, time.perf_counter() - started)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sitegen import __version__
 from sitegen.build import build
+from sitegen.check import add_check_command
 from sitegen.config import load_config
 from sitegen.authoring.importer import add_import_command
 from sitegen.authoring.jsonschema import add_schemas_command
@@ -82,7 +83,7 @@ def add_root_option(parser: argparse.ArgumentParser) -> None:
 
 
 # Each command module contributes one `add_*_command(subparsers)`; order is the help order.
-COMMANDS = [add_build_command, add_serve_command,
+COMMANDS = [add_build_command, add_check_command, add_serve_command,
             add_new_command, add_import_command, add_suggest_command, add_schemas_command]
 
 

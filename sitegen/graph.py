@@ -89,21 +89,6 @@ def _check_refs(documents: list[m.Document], by_key: dict[Key, m.Document]) -> l
     return problems
 
 
-def _check_aliases(entities: list[m.Entity]) -> list[Diagnostic]:
-    owners: dict[str, m.Entity] = {}
-    problems = []
-    for entity in entities:
-        for form in dict.fromkeys(entity.surface_forms):
-            other = owners.setdefault(form, entity)
-            if other is not entity and not entity.stub:
-                problems.append(warning(entity.path, 1, 1, "alias-conflict",
-                                        f"'{form}' is also a name or alias of "
-                                        f"{other.collection}/{other.slug}",
-                                        "mentions of it would link to only one of them; keep each "
-                                        "surface form on one entity and use [words](@…) links"))
-    return problems
-
-
 def _unreferenced_mentions(articles: list[m.Article], registry: Registry,
                            bodies: dict[Key, Body]) -> list[Diagnostic]:
     """Entities whose names occur in a body that does not reference them: a suggestion each."""
@@ -148,7 +133,7 @@ def build_archive(documents: tuple[m.Document, ...], config: Config,
         by_key[("articles", article.slug)] = article
     problems += _check_refs(list(by_key.values()), by_key)
     entities = [d for d in by_key.values() if isinstance(d, m.Entity)]
-    problems += _check_aliases(sorted(entities, key=lambda e: (e.stub, e.collection, e.slug)))
+    # Alias conflicts are reported by checks_project.alias_conflicts, which knows their line:column.
 
     registry = Registry(
         names={k: d.name for k, d in by_key.items()},

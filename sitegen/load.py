@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import model as m
+from sitegen.checks_names import slug_problem
 from sitegen.config import Config
-from sitegen.diagnostics import Diagnostic, error, warning
-from sitegen.frontmatter import load_yaml, normalise_newlines, split_front_matter
+from sitegen.diagnostics import Diagnostic, did_you_mean, error, warning
+from sitegen.frontmatter import FrontMatter, load_yaml, normalise_newlines, split_front_matter
 from sitegen.records import build_document
-from sitegen.schema import SLUG
+from sitegen.schema import slugify
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 """A content file larger than this is refused: no article is that long, a stray dump might be."""
@@ -23,30 +24,53 @@ class LoadedProject:
     captures: dict[str, bytes] = field(default_factory=dict)
     """Files kept next to articles (original captures), by path relative to content/."""
     diagnostics: tuple[Diagnostic, ...] = ()
+    front_matter: dict[str, FrontMatter] = field(default_factory=dict)
+    """Each parsed file's front matter by path, so later checks can point at a value's line:column."""
+
+
+Parsed = tuple[m.Document | None, list[Diagnostic], FrontMatter | None]
 
 
 def parse_document(collection: str, relpath: str, raw: bytes) -> tuple[m.Document | None, list[Diagnostic]]:
     """Turn one content file's bytes into a record; pure, so its result can be memoised."""
+    document, problems, _ = parse_file(collection, relpath, raw)
+    return document, problems
+
+
+def _decode_problem(relpath: str, raw: bytes, exc: UnicodeDecodeError) -> Diagnostic:
+    line_start = raw.rfind(b"\n", 0, exc.start) + 1
+    line = raw[:exc.start].count(b"\n") + 1
+    col = len(raw[line_start:exc.start].decode("utf-8", "replace")) + 1
+    hint = "save the file as UTF-8"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        hint = "the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8"
+    return error(relpath, line, col, "encoding",
+                 f"not valid UTF-8 at byte offset {exc.start} (byte 0x{raw[exc.start]:02x})", hint)
+
+
+def parse_file(collection: str, relpath: str, raw: bytes) -> Parsed:
+    """parse_document, also returning the front matter with the position of every value."""
     slug = relpath.rsplit("/", 1)[-1].removesuffix(".md")
-    if not SLUG.fullmatch(slug):
-        return None, [error(relpath, 0, 0, "slug-invalid", f"'{slug}' is not a valid slug",
-                            "rename the file: lower-case ASCII letters, digits and single hyphens")]
+    code, why = slug_problem(slug)
+    if code:
+        better = slugify(slug, 20)
+        hint = f"rename the file to {better}.md" if better and better != slug else \
+            "rename the file: lower-case ASCII letters, digits and single hyphens"
+        if code == "slug-reserved":
+            hint = f"Windows cannot create a folder of this name: rename the file, e.g. to {slug}-1.md"
+        return None, [error(relpath, 0, 0, code, f"the file name is not a usable slug: {why}", hint)], None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, [error(relpath, line, col, "encoding",
-                            f"not valid UTF-8 at byte offset {exc.start} (byte 0x{raw[exc.start]:02x})",
-                            "save the file as UTF-8")]
+        return None, [_decode_problem(relpath, raw, exc)], None
     split, problems = split_front_matter(normalise_newlines(text), relpath)
     if split is None:
-        return None, problems
+        return None, problems, None
     front, problems = load_yaml(split.yaml_text, relpath, split.yaml_line)
     if front is None:
-        return None, problems
+        return None, problems, None
     document, more = build_document(collection, slug, relpath, front, split.body, split.body_line)
-    return document, problems + more
+    return document, problems + more, front
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -69,20 +93,56 @@ def _walk(folder: Path, content: Path, problems: list[Diagnostic]) -> list[Path]
         rel = path.relative_to(content.parent).as_posix()
         if entry.name.startswith(".") or entry.name.endswith(("~", ".swp", ".swx", ".tmp")):
             continue
-        if entry.is_symlink() and not _inside(path, content):
-            problems.append(warning(rel, 0, 0, "symlink-outside",
-                                    "symbolic link leads outside content/ and is ignored"))
-            continue
+        if entry.is_symlink():
+            try:
+                path.resolve(strict=True)
+            except (OSError, RuntimeError):  # RuntimeError: a loop, before Python 3.13
+                problems.append(warning(rel, 0, 0, "symlink-broken",
+                                        "symbolic link is broken or loops, and is ignored"))
+                continue
+            if not _inside(path, content):
+                problems.append(warning(rel, 0, 0, "symlink-outside",
+                                        "symbolic link leads outside content/ and is ignored"))
+                continue
         try:
             if entry.is_file():
                 files.append(path)
+            elif entry.is_dir():
+                problems.append(warning(rel, 0, 0, "file-ignored",
+                                        f"folders inside {folder.name}/ are not read",
+                                        f"move its files up into content/{folder.name}/"))
         except OSError:
-            problems.append(warning(rel, 0, 0, "file-unreadable", "cannot be read (broken link?)"))
+            problems.append(warning(rel, 0, 0, "file-unreadable", "cannot be read"))
     return files
 
 
+def _unknown_entries(content: Path, problems: list[Diagnostic]) -> None:
+    """Folders and files in content/ that are not collections: a typo would silently drop pages."""
+    try:
+        names = sorted(e.name for e in os.scandir(content))
+    except OSError:
+        return
+    for name in names:
+        if name in m.COLLECTIONS or name.startswith("."):
+            continue
+        hint = did_you_mean(name, m.COLLECTIONS) or f"the folders read are {', '.join(m.COLLECTIONS)}"
+        problems.append(warning(f"content/{name}", 0, 0, "collection-unknown",
+                                f"content/{name} is not a collection and is ignored", hint))
+
+
+def _ignored_file(collection: str, path: Path, rel: str) -> Diagnostic | None:
+    suffix = path.suffix.casefold()
+    if suffix in (".md", ".markdown", ".mdown") and path.suffix != ".md":
+        return warning(rel, 0, 0, "file-ignored", f"only files ending in '.md' are read, not '{path.suffix}'",
+                       f"rename it to {path.stem}.md")
+    if collection != "articles" and suffix != ".md":
+        return warning(rel, 0, 0, "file-ignored", f"content/{collection}/ holds only .md files; this is ignored",
+                       "original captures belong next to their article in content/articles/")
+    return None
+
+
 def load_project(config: Config, *, drafts: bool = False,
-                 cache: dict[tuple[str, str, bytes], tuple[m.Document | None, list[Diagnostic]]] | None = None,
+                 cache: dict[tuple[str, str, bytes], Parsed] | None = None,
                  ) -> LoadedProject:
     """Read every content file below content/ and parse it; the only place content is read."""
     problems: list[Diagnostic] = []
@@ -92,36 +152,44 @@ def load_project(config: Config, *, drafts: bool = False,
                                            f"no content/ folder in {config.root}"),))
     documents: list[m.Document] = []
     captures: dict[str, bytes] = {}
+    front_matter: dict[str, FrontMatter] = {}
+    _unknown_entries(content, problems)
     for collection in m.COLLECTIONS:
         for path in _walk(content / collection, content, problems):
             rel = path.relative_to(config.root).as_posix()
+            ignored = _ignored_file(collection, path, rel)
+            if ignored:
+                problems.append(ignored)
+                continue
             try:
-                if path.stat().st_size > MAX_FILE_BYTES:
-                    problems.append(error(rel, 0, 0, "file-too-large",
-                                          f"larger than {MAX_FILE_BYTES // 1024 // 1024} MiB"))
-                    continue
-                raw = path.read_bytes()
+                with path.open("rb") as file:  # read at most one byte too many: the size can change
+                    raw = file.read(MAX_FILE_BYTES + 1)
             except OSError as exc:
                 problems.append(error(rel, 0, 0, "file-unreadable", f"cannot be read: {exc.strerror}"))
                 continue
+            if len(raw) > MAX_FILE_BYTES:
+                problems.append(error(rel, 0, 0, "file-too-large",
+                                      f"larger than {MAX_FILE_BYTES // 1024 // 1024} MiB, so it is not read",
+                                      "split it, or move it out of content/"))
+                continue
             if not path.name.endswith(".md"):
-                if collection == "articles":
-                    captures[path.relative_to(content).as_posix()] = raw
+                captures[path.relative_to(content).as_posix()] = raw
                 continue
             key = (collection, rel, raw)
             if cache is not None and key in cache:
-                document, found = cache[key]
+                document, found, front = cache[key]
             else:
-                document, found = parse_document(collection, rel, raw)
+                document, found, front = parse_file(collection, rel, raw)
                 if cache is not None:
-                    cache[key] = (document, found)
+                    cache[key] = (document, found, front)
             problems.extend(found)
-            if document is None:
+            if document is None or front is None:
                 continue
             if isinstance(document, m.Article) and document.draft and not drafts:
                 continue
             documents.append(document)
-    return LoadedProject(tuple(documents), captures, tuple(problems))
+            front_matter[rel] = front
+    return LoadedProject(tuple(documents), captures, tuple(problems), front_matter)
 
 
 def load_theme_assets(theme_dirs: list[Path]) -> dict[str, bytes]:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sitegen import model as m
+from sitegen.checks_names import file_name_problem, printable
 from sitegen.diagnostics import Diagnostic, error
 from sitegen.frontmatter import FrontMatter
 from sitegen.schema import (
@@ -148,8 +149,12 @@ def _capture(reader: Reader, data: dict[str, Any]) -> m.Capture | None:
         return None
     reader.unknown_keys(value, ("file", "removed"), ("capture",))
     file = reader.text(value.get("file"), ("capture", "file"))
-    if not file or "/" in file or "\\" in file or file.startswith("."):
-        reader.fail(("capture", "file"), "capture-file", "'capture.file' must be a file name next to the article")
+    unsafe = file_name_problem(file) if file else "is empty"
+    if unsafe or file.startswith("."):
+        reader.fail(("capture", "file"), "capture-file",
+                    f"'capture.file' must be a file name next to the article; '{printable(file)}' "
+                    + (unsafe or "is hidden (starts with a dot)"),
+                    "name the capture after its article, e.g. <slug>.capture.txt")
         return None
     removed = []
     for i, item in reader.mappings(value.get("removed"), ("capture", "removed"), "removed"):

@@ -9,11 +9,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sitegen import model as m
+from sitegen.checks_names import RESERVED, slug_problem
+from sitegen.checks_names import SLUG as SLUG  # re-exported: records and authoring read it here
 from sitegen.dates import DateSpan, PartialDate, parse_date
 from sitegen.diagnostics import Diagnostic, did_you_mean, error
 from sitegen.frontmatter import FrontMatter, YamlPath
 
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 NOTE_KINDS = ("correction", "clarification", "context", "date", "discrepancy", "spelling")
 COVERAGE = ("reported", "background")
 CONFIDENCE = ("high", "medium", "low")
@@ -96,9 +97,11 @@ SUBFIELDS: dict[str, tuple[str, ...]] = {
 
 
 def slugify(text: str, max_words: int = 8) -> str:
+    """A usable slug made of the text's first words ('' if it has no ASCII letters or digits)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    return "-".join(words[:max_words])
+    slug = "-".join(words[:max_words])
+    return f"{slug}-1" if slug in RESERVED else slug  # 'con', 'nul'…: Windows cannot create them
 
 
 class Reader:
@@ -182,9 +185,15 @@ class Reader:
     def ref(self, value: Any, at: YamlPath, collection: str) -> m.Ref | None:
         if value is None:
             return None
-        if not isinstance(value, str) or not SLUG.fullmatch(value):
-            self.fail(at, "ref-invalid", f"'{value}' is not a slug",
-                      "a slug is lower-case letters, digits and hyphens, e.g. vladimir-putin")
+        code, why = slug_problem(value) if isinstance(value, str) else ("", f"{value!r} is not text")
+        if why:
+            better = slugify(str(value), 20) if isinstance(value, str | int) else ""
+            hint = "a slug is lower-case letters, digits and hyphens, e.g. vladimir-putin"
+            if code == "slug-reserved":
+                hint = f"Windows cannot create a folder of this name: rename the entity, e.g. '{value}-1'"
+            elif better and better != value:
+                hint = f"did you mean '{better}'?"
+            self.fail(at, "ref-invalid", f"'{_name(at)}' is not a usable slug: {why}", hint)
             return None
         line, col = self.fm.position(at)
         return m.Ref(collection, value, line, col)

@@ -19,7 +19,12 @@ _RENAME_EXCHANGE = 2
 
 def check_output_dir(out: Path, root: Path) -> list[Diagnostic]:
     """Refuse output folders whose replacement would destroy the project or unrelated files."""
-    out, root = out.resolve(), root.resolve()
+    try:
+        out, root = out.resolve(), root.resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symbolic link loop, before Python 3.13
+        return [error(str(out), 0, 0, "output-dir-refused",
+                      f"refusing to write the site into {out}: its path cannot be resolved ({exc})",
+                      "choose an empty or new folder with --output, or remove the folder first")]
     content = root / "content"
     where = str(out)
     reasons = []
@@ -29,6 +34,8 @@ def check_output_dir(out: Path, root: Path) -> list[Diagnostic]:
         reasons.append("it is or contains a content/ folder")
     elif (root / "themes") in (out, *out.parents):
         reasons.append("it lies inside themes/")
+    elif out.exists() and not out.is_dir():
+        reasons.append("it is a file, not a folder")
     elif out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
         reasons.append("it is a non-empty folder that sitegen did not create")
     return [error(where, 0, 0, "output-dir-refused", f"refusing to write the site into {where}: {r}",

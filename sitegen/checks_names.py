@@ -1,0 +1,85 @@
+"""Names that become paths: what makes a slug or file name safe on every file system and URL."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+"""A slug: lower-case ASCII letters and digits in words joined by single hyphens."""
+
+RESERVED = frozenset({"con", "prn", "aux", "nul", "conin$", "conout$",
+                      *(f"com{n}" for n in "123456789¹²³"), *(f"lpt{n}" for n in "123456789¹²³")})
+"""Windows device names: a file or folder named so (with any extension) cannot be created."""
+
+_BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_INVISIBLE = set("\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u2060\u2061\u2062"
+                 "\u2063\u2064\ufeff\u3164\uffa0")
+_WINDOWS_FORBIDDEN = set('<>:"|?*')
+
+
+def _char_name(ch: str) -> str:
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, 'control character')}"
+
+
+def unsafe_character(text: str) -> str:
+    """Why `text` cannot be part of a path anyone can check out, or '' if it can."""
+    for ch in text:
+        if ch in ("/", "\\"):
+            return f"contains the path separator '{ch}'"
+        if ch in _BIDI:
+            return f"contains the bidirectional control character {_char_name(ch)}"
+        if ch in _INVISIBLE:
+            return f"contains the invisible character {_char_name(ch)}"
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+            return f"contains the control or unassigned character {_char_name(ch)}"
+        if ch in _WINDOWS_FORBIDDEN:
+            return f"contains '{ch}', which Windows does not allow in file names"
+    return ""
+
+
+def file_name_problem(name: str) -> str:
+    """Why a file name cannot be published as is on every system, or '' if it can."""
+    if name in ("", ".", ".."):
+        return f"'{name}' is not a file name"
+    found = unsafe_character(name)
+    if found:
+        return found
+    if name.endswith((".", " ")) or name.startswith(" "):
+        return "starts or ends with a space or a dot, which Windows drops"
+    if name.split(".", 1)[0].casefold() in RESERVED:
+        return f"is named after '{name.split('.', 1)[0]}', a reserved device name on Windows"
+    return ""
+
+
+def slug_problem(slug: str) -> tuple[str, str]:
+    """(code, explanation) of what is wrong with a slug, or ('', '') if nothing is."""
+    if SLUG.fullmatch(slug):
+        if slug in RESERVED:
+            return "slug-reserved", f"'{slug}' is a reserved device name on Windows"
+        return "", ""
+    if slug in ("", ".", ".."):
+        return "slug-invalid", f"'{slug}' is not a slug"
+    found = unsafe_character(slug)
+    if found:
+        return "slug-invalid", f"'{printable(slug)}' {found}"
+    if any(ch.isupper() for ch in slug):
+        return "slug-invalid", f"'{slug}' has upper-case letters"
+    if not slug.isascii():
+        return "slug-invalid", f"'{slug}' has letters outside ASCII a–z"
+    if "--" in slug or slug.startswith("-") or slug.endswith("-"):
+        return "slug-invalid", f"'{slug}' has a leading, trailing or double hyphen"
+    bad = sorted({ch for ch in slug if not (ch.isalnum() or ch == "-")})
+    return "slug-invalid", f"'{slug}' contains {', '.join(repr(ch) for ch in bad)}"
+
+
+def printable(text: str) -> str:
+    """Text with invisible and control characters shown as \\u escapes, for messages."""
+    return "".join(ch if ch.isprintable() and ch not in _BIDI | _INVISIBLE else f"\\u{ord(ch):04x}"
+                   for ch in text)
+
+
+def fold_path(path: str) -> str:
+    """The form under which two paths name the same file on a case-insensitive or
+    Unicode-normalising file system (macOS, Windows): both normalisations, casefolded."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFC", path).casefold())
