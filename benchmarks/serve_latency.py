@@ -24,6 +24,7 @@ import shutil
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -65,7 +66,7 @@ def edit(article: Path, number: int) -> None:
 def summary(name: str, values: list[float]) -> str:
     ordered = sorted(values)
     p90 = ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
-    return (f"{name:<34} median {statistics.median(ordered):7.1f} ms   p90 {p90:7.1f} ms   "
+    return (f"{name:<40} median {statistics.median(ordered):7.1f} ms   p90 {p90:7.1f} ms   "
             f"max {ordered[-1]:7.1f} ms   (n={len(ordered)})")
 
 
@@ -83,11 +84,23 @@ def measure_rebuilds(preview: Preview, article: Path, edits: int) -> tuple[list[
     return times, cpu, rendered
 
 
-def measure_browser(preview: Preview, article: Path, edits: int) -> list[float]:
+def measure_browser(preview: Preview, article: Path, edits: int) -> tuple[list[float], list[float]]:
+    """(file write → reload message sent, file write → reloaded page's load event) per edit."""
     from playwright.sync_api import sync_playwright
 
+    sent: list[float] = []
+
+    def follow_messages() -> None:
+        update = preview.events.wait(after=-1, timeout=0)
+        seen = update[0] if update else 0
+        while (update := preview.events.wait(after=seen, timeout=60)) is not None:
+            if update[0] != seen:
+                seen = update[0]
+                sent.append(time.perf_counter())
+
+    threading.Thread(target=follow_messages, daemon=True).start()
     slug = article.name.removesuffix(".md")
-    times = []
+    to_message, to_load = [], []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -100,11 +113,12 @@ def measure_browser(preview: Preview, article: Path, edits: int) -> list[float]:
             with page.expect_event("load", timeout=30_000):
                 started = time.perf_counter()
                 edit(article, number)
-            times.append((time.perf_counter() - started) * 1000)
+            to_load.append((time.perf_counter() - started) * 1000)
+            to_message.append((min(t for t in sent if t > started) - started) * 1000)
             assert f"{MARKER} {number}." in page.inner_text("main"), "the reloaded page is stale"
             preview.settled(preview.site.current())
         browser.close()
-    return times
+    return to_message, to_load
 
 
 def main() -> int:
@@ -127,10 +141,12 @@ def main() -> int:
             print(summary("rebuild after a one-article edit", times))
             # CPU time of the rebuilding thread: what the rebuild costs, whatever else the machine runs.
             print(summary("  of which CPU time of the rebuild", cpu))
-            print(f"{'pages re-rendered per edit':<34} median {statistics.median(rendered):7.0f}"
+            print(f"{'pages re-rendered per edit':<40} median {statistics.median(rendered):7.0f}"
                   f"      of {first.pages}")
             if not args.no_browser:
-                print(summary("edit to reloaded page (Chromium)", measure_browser(preview, article, args.edits)))
+                to_message, to_load = measure_browser(preview, article, args.edits)
+                print(summary("edit to reload message (debounce+build)", to_message))
+                print(summary("edit to reloaded page (Chromium)", to_load))
         finally:
             preview.close()
     return 0

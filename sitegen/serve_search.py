@@ -10,6 +10,7 @@ wait until the index matches the pages served, so no answer mixes two versions.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import threading
 from collections.abc import Callable, Iterable
@@ -19,6 +20,7 @@ from sitegen.diagnostics import Diagnostic, error
 from sitegen.render import Output
 from sitegen.search import BUNDLE_DIR, index_outputs
 
+NICENESS = 10
 Index = tuple[list[Output], list[Diagnostic]]
 Key = bytes
 
@@ -34,6 +36,15 @@ def index_key(pages: Iterable[Output], config: Config) -> Key:
 
 def is_index_file(path: str) -> bool:
     return path.startswith(f"{BUNDLE_DIR}/")
+
+
+def _lower_priority() -> None:
+    """Yield the CPU to rebuilds and page loads: on Linux a thread has its own nice value,
+    and the Pagefind process it starts inherits it."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICENESS)
+    except (AttributeError, OSError):
+        pass  # not Linux, or not allowed: the index is merely built at normal priority
 
 
 class DeferredSearchIndex:
@@ -89,6 +100,7 @@ class DeferredSearchIndex:
             self._thread.join(timeout=30)
 
     def _work(self) -> None:
+        _lower_priority()
         while True:
             with self._changed:
                 self._changed.wait_for(lambda: self._closed or self._job is not None)
