@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sitegen.serve import Preview
 from sitegen.serve_client import EVENTS_PATH
@@ -181,3 +183,30 @@ def test_port_in_use_is_a_usage_error(tmp_path: Path) -> None:
 def test_missing_config_is_a_usage_error(tmp_path: Path) -> None:
     result = run_cli("serve", "--root", str(tmp_path))
     assert result.code == 2 and "no sitegen.toml" in result.err
+
+
+# Targets built from the pieces traversal attempts are made of, in any order and encoding.
+PIECES = st.sampled_from(["/", "..", ".", "%2e", "%2E", "%2f", "%5c", "\\", "%00", "%25", "%c0%ae", "mini",
+                          "articles", "index.html", "sitegen.toml", "etc", "passwd", "%", "?", "#", "C:", "~"])
+TARGETS = st.lists(PIECES, max_size=12).map("".join) | st.text(max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TARGETS)
+def test_site_path_never_lets_a_dot_segment_or_odd_character_through(target: str) -> None:
+    try:
+        path, _ = site_path(target)
+    except BadTarget:
+        return
+    segments = path[1:].split("/")
+    assert path.startswith("/")
+    assert not {".", ".."} & set(segments)
+    assert "\\" not in path and not any(ord(c) < 0x20 for c in path)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(PIECES, min_size=1, max_size=10).map(lambda parts: "/" + "".join(parts)))
+def test_any_target_gets_an_answer_from_the_site_or_a_4xx(preview: Preview, target: str) -> None:
+    reply = fetch(preview, target.replace(" ", "%20"))
+    assert reply.status in (200, 301, 302, 400, 404), (target, reply.status)
+    assert SECRET not in reply.text and "root:" not in reply.text
