@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import secrets
 import sys
 import threading
@@ -231,6 +232,19 @@ class Preview:
         self.close()
 
 
+def _bind_warning(host: str) -> str | None:
+    if host == "127.0.0.1":
+        return None
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if loopback:
+        return f"warning: serving on {host} instead of the default 127.0.0.1"
+    return (f"warning: serving on {host}: other machines can see this preview, drafts included; "
+            "leave out --host (127.0.0.1) unless you mean it")
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve()
     config, problems = load_config(root)
@@ -238,9 +252,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         for problem in problems:
             print(problem.format(), file=sys.stderr)
         return EXIT_USAGE
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"warning: serving on {args.host} lets other machines see this preview, drafts "
-              "included; use --host 127.0.0.1 unless you mean it", file=sys.stderr)
+    warning = _bind_warning(args.host)
+    if warning:
+        print(warning, file=sys.stderr)
     try:
         preview = Preview(root, host=args.host, port=args.port, drafts=args.drafts, poll=args.poll)
     except OSError as exc:

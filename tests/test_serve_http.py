@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen.serve import Preview
+from sitegen.serve import Preview, _bind_warning
 from sitegen.serve_client import EVENTS_PATH
 from sitegen.serve_http import BadTarget, host_allowed, site_path
 from tests.conftest import run_cli
@@ -170,14 +170,21 @@ def test_requests_during_a_rebuild_wait_and_get_complete_pages(tmp_path: Path) -
 
 def test_port_in_use_is_a_usage_error(tmp_path: Path) -> None:
     root = copy_mini(tmp_path / "site", own_theme=False)
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
+    with socket.socket() as taken:  # the very address serve asks for, so binding fails on any system
+        taken.bind(("127.0.0.2", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = run_cli("serve", "--root", str(root), "--port", str(port), "--host", "0.0.0.0")
+        result = run_cli("serve", "--root", str(root), "--port", str(port), "--host", "127.0.0.2")
     assert result.code == 2
-    assert "warning: serving on 0.0.0.0" in result.err
-    assert f"cannot listen on 0.0.0.0:{port}" in result.err and "--port 0" in result.err
+    assert "warning: serving on 127.0.0.2" in result.err, "any address but the default warns"
+    assert f"cannot listen on 127.0.0.2:{port}" in result.err and "--port 0" in result.err
+
+
+def test_bind_warnings() -> None:
+    assert _bind_warning("127.0.0.1") is None
+    assert "instead of the default" in (_bind_warning("::1") or "")
+    assert "other machines can see" in (_bind_warning("0.0.0.0") or "")
+    assert "other machines can see" in (_bind_warning("192.168.1.5") or "")
 
 
 def test_missing_config_is_a_usage_error(tmp_path: Path) -> None:
