@@ -7,6 +7,7 @@ model stage renders bodies; the result is a pure function of the inputs named in
 
 from __future__ import annotations
 
+import bisect
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -73,8 +74,11 @@ def closest_passage(blocks: list[str], wanted: str) -> str:
         starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == " "]
         ends = [i for i, ch in enumerate(text) if ch == " "] + [len(text)]
         for start in starts:
-            for end in ends:
-                if end <= start or not size - 6 <= end - start <= size + 6:
+            # Only ends 6 characters either side of the wanted length: bisected, not scanned,
+            # so a long paragraph costs linear time, not quadratic.
+            low, high = bisect.bisect_left(ends, start + size - 6), bisect.bisect_right(ends, start + size + 6)
+            for end in ends[low:high]:
+                if end <= start:
                     continue
                 window = text[start:end]
                 matcher = difflib.SequenceMatcher(None, wanted, window, autojunk=False)

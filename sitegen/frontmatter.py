@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from sitegen.checks_yaml import character_problem, nesting_problem
 from sitegen.diagnostics import Diagnostic, error
 
 MAX_DEPTH = 32
@@ -66,13 +67,19 @@ def split_front_matter(text: str, path: str) -> tuple[SplitFile | None, list[Dia
             yaml_text = "\n".join(lines[1:index])
             body = "\n".join(lines[index + 1:])
             return SplitFile(yaml_text, 2, body, index + 2), []
+    ended = "'...' ends a YAML document, but front matter ends with '---'" if "..." in lines else ""
     return None, [error(path, 1, 1, "frontmatter-unclosed",
                         "the front matter starting here is never closed",
-                        "add a line with just '---' after the last YAML field")]
+                        ended or "add a line with just '---' after the last YAML field")]
 
 
 class _Loader(yaml.SafeLoader):
     """Safe loader; we turn its nodes into values ourselves to keep positions."""
+
+
+_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}"
+                        for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp", "merge"))
+"""Tags a plain value resolves to; any other (explicit) tag is refused, never constructed."""
 
 
 _CLoader = getattr(yaml, "CSafeLoader", None)
@@ -147,11 +154,10 @@ class _Converter:
             self.problems.append(error(self.path, line, col, "yaml-too-deep",
                                        f"front matter nested deeper than {MAX_DEPTH} levels"))
             return None
-        standard = node.tag.startswith("tag:yaml.org,2002:")
-        if not standard:
+        if node.tag not in _PLAIN_TAGS:  # explicit tags such as !!python/object or !!binary
             line, col = self.where(node)
             self.problems.append(error(self.path, line, col, "yaml-tag",
-                                       f"YAML tag '{node.tag}' is not allowed",
+                                       f"YAML tag '{node.tag.replace('tag:yaml.org,2002:', '!!')}' is not allowed",
                                        "remove the '!' tag; front matter holds plain values"))
             return None
         if isinstance(node, yaml.ScalarNode):
@@ -205,6 +211,9 @@ def _load_yaml(text: str, path: str, line_offset: int, fast: bool) -> tuple[Fron
             if "\t" in line[:indent]:
                 return None, [error(path, number + line_offset, line.index("\t") + 1, "yaml-tab",
                                     "a tab is used for indentation", "indent YAML with spaces")]
+    refused = character_problem(text, path, line_offset) or nesting_problem(text, path, line_offset, MAX_DEPTH)
+    if refused:
+        return None, [refused]
     # Anchors start with '&' and aliases with '*': without either there is nothing to refuse.
     problems = _reject_aliases(text, path, line_offset) if not fast or "&" in text or "*" in text else []
     if problems:
@@ -213,11 +222,16 @@ def _load_yaml(text: str, path: str, line_offset: int, fast: bool) -> tuple[Fron
         node = _compose_fast(text) if fast else _SLOW
         if node is _SLOW:
             node = yaml.compose(text, Loader=_Loader)
+    except RecursionError:  # nesting_problem measures depth first; this is the last line of defence
+        return None, [error(path, line_offset, 1, "yaml-too-deep",
+                            f"front matter nested deeper than {MAX_DEPTH} levels")]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + line_offset, mark.column + 1) if mark else (line_offset, 1)
         problem = getattr(exc, "problem", None) or str(exc)
         context = getattr(exc, "context", None)
+        if "'\\t'" in problem:  # a tab after a ':' or '-', where YAML wants a space
+            return None, [error(path, line, col, "yaml-tab", "a tab is not allowed here", "use spaces in YAML")]
         message = f"invalid YAML: {problem}" + (f" ({context})" if context else "")
         return None, [error(path, line, col, "yaml-syntax", message)]
     if node is None:

@@ -10,6 +10,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from sitegen.markdown.annotate import annotate_plugin
 from sitegen.markdown.entity_links import entity_links_plugin
+from sitegen.markdown.heading_ids import heading_ids_plugin
 from sitegen.markdown.highlight import highlight_code
 
 
@@ -21,6 +22,7 @@ def make_markdown() -> MarkdownIt:
     md.enable("strikethrough")
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=2, max_level=4, permalink=True, permalinkSymbol="#")
+    md.use(heading_ids_plugin, min_level=2, max_level=4)  # runs before it: same ids, linear time
     md.use(entity_links_plugin)
     md.use(annotate_plugin)
     return md

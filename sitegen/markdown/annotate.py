@@ -16,6 +16,7 @@ Writes to `env`:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 from html import escape
@@ -153,22 +154,29 @@ _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "gen", "maj", "lt", "col", "c
 
 
 def _ends_sentence(text: str, match: re.Match[str]) -> bool:
-    before = re.search(r"([\w.]+)[.!?]$", text[:match.start() + 1])
+    # Only the word before the stop matters: a window keeps this constant-time in long paragraphs.
+    before = re.search(r"([\w.]+)[.!?]$", text[max(0, match.start() - 64):match.start() + 1])
     word = before.group(1).lower().rsplit("-", 1)[-1] if before else ""
     return word not in _ABBREVIATIONS and not (len(word) == 1 and word.isalpha())
 
 
-def sentence_around(text: str, start: int, end: int) -> tuple[str, int]:
+SentenceBreaks = tuple[list[int], list[int]]
+
+
+def sentence_breaks(text: str) -> SentenceBreaks:
+    """Start and end offsets of every sentence break in a paragraph, found once for all its mentions."""
+    found = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(text) if _ends_sentence(text, m)]
+    return [s for s, _ in found], [e for _, e in found]
+
+
+def sentence_around(text: str, start: int, end: int,
+                    breaks: SentenceBreaks | None = None) -> tuple[str, int]:
     """The sentence containing text[start:end], and the offset of start within it."""
-    begin, finish = 0, len(text)
-    for match in _SENTENCE_END.finditer(text):
-        if not _ends_sentence(text, match):
-            continue
-        if match.end() <= start:
-            begin = match.end()
-        elif match.start() >= end:
-            finish = match.start() + 1
-            break
+    starts, ends = breaks if breaks is not None else sentence_breaks(text)
+    before = bisect.bisect_right(ends, start)  # breaks ending at or before the match
+    after = bisect.bisect_left(starts, end)  # the first break starting at or after its end
+    begin = ends[before - 1] if before else 0
+    finish = starts[after] + 1 if after < len(starts) else len(text)
     sentence = text[begin:finish]
     stripped = sentence.rstrip()
     return stripped, start - begin
@@ -225,6 +233,7 @@ def _annotate(state: StateCore) -> None:
                 start = pos + len(anchor.prefix)
                 hits[anchor.id].append((number, start, start + len(anchor.exact)))
         linked_in_block: set[tuple[str, str]] = set()
+        breaks = sentence_breaks(text)
         found = [(s, e, ref, True) for s, e, ref in _explicit_spans(token.children)]
         if matcher is not None:
             explicit_ranges = [(s, e) for s, e, _, _ in found]
@@ -233,7 +242,7 @@ def _annotate(state: StateCore) -> None:
         for start, end, ref, explicit in sorted(found, key=lambda f: (f[0], f[1])):
             ident = f"m-{len(mentions) + 1}"
             linked = explicit or _should_link(rule, ref, linked_in_block, linked_in_article)
-            sentence, offset = sentence_around(text, start, end)
+            sentence, offset = sentence_around(text, start, end, breaks)
             mentions.append(FoundMention(ref[0], ref[1], ident, number, start, end, linked,
                                          explicit, sentence, offset))
             if explicit:

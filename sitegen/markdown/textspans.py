@@ -8,6 +8,7 @@ widening it, where needed, until it encloses whole elements (so the HTML nests).
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 from markdown_it.token import Token
@@ -53,8 +54,9 @@ def _offsets(children: list[Token]) -> list[tuple[int, int]]:
 def _split_at(children: list[Token], cuts: set[int]) -> list[Token]:
     """Split text tokens so that every cut position falls on a token boundary."""
     result: list[Token] = []
+    ordered = sorted(cuts)
     for token, (start, end) in zip(children, _offsets(children), strict=True):
-        inner = sorted(c for c in cuts if start < c < end)
+        inner = ordered[bisect.bisect_right(ordered, start):bisect.bisect_left(ordered, end)]
         if token.type != "text" or not inner:
             result.append(token)
             continue
@@ -75,14 +77,17 @@ def _depths(children: list[Token]) -> list[int]:
 
 def _child_range(children: list[Token], offsets: list[tuple[int, int]], start: int,
                  end: int) -> tuple[int, int]:
-    first, last = len(children), -1
-    for i, (token, (s, e)) in enumerate(zip(children, offsets, strict=True)):
-        empty = s == e
-        if first == len(children) and s >= start and not (empty and s == start and token.nesting == -1):
-            first = i
-        if e <= end and not (empty and s == end and token.nesting == 1) and s >= start:
-            last = i
-    return first, last
+    """First and last child inside [start, end]: an empty closing token at the start and an
+    empty opening token at the end stay outside. Offsets never decrease, so this bisects
+    (a paragraph with thousands of mentions stays fast)."""
+    lowest = bisect.bisect_left(offsets, start, key=lambda o: o[0])
+    first = lowest
+    while first < len(children) and offsets[first] == (start, start) and children[first].nesting == -1:
+        first += 1
+    last = bisect.bisect_right(offsets, end, key=lambda o: o[1]) - 1
+    while last >= lowest and offsets[last] == (end, end) and children[last].nesting == 1:
+        last -= 1
+    return first, (last if last >= lowest else -1)
 
 
 def _balance(depths: list[int], first: int, last: int, count: int) -> tuple[int, int]:
@@ -112,6 +117,7 @@ def wrap_spans(children: list[Token], spans: list[Span]) -> list[Token]:
         links += {"link_open": 1, "link_close": -1}.get(token.type, 0)
 
     placed: list[tuple[int, int, Span]] = []
+    wide: list[tuple[int, int, Span]] = []
     for span in spans:
         first, last = _child_range(children, offsets, span.start, span.end)
         if first > last:
@@ -126,11 +132,14 @@ def wrap_spans(children: list[Token], spans: list[Span]) -> list[Token]:
             # Annotations add links of their own, and links may not nest: widen to the whole link.
             while first > 0 and link_depth[first] > 0:
                 first, last = _balance(depths, first - 1, last, len(children))
-        crossing = any(a < first <= b < last or first < a <= last < b for a, b, _ in placed)
+        # A span over one child cannot cross another, so only wider ones are compared.
+        crossing = first < last and any(a < first <= b < last or first < a <= last < b for a, b, _ in wide)
         if crossing:
             span.dropped = True
             continue
         placed.append((first, last, span))
+        if first < last:
+            wide.append((first, last, span))
 
     opens: dict[int, list[tuple[int, int, Span]]] = {}
     closes: dict[int, list[tuple[int, int, Span]]] = {}
