@@ -19,6 +19,7 @@ from sitegen.load import load_project, load_theme_assets
 from sitegen.markdown.highlight import pygments_css
 from sitegen.memo import RenderMemo
 from sitegen.pages import plan_pages
+from sitegen.parallel import Workers
 from sitegen.render import Output, render_pages, theme_dirs
 from sitegen.search import index_outputs, search_page
 from sitegen.seo import publish_context, sitemap_outputs
@@ -54,17 +55,21 @@ def capture_outputs(archive: Archive) -> list[Output]:
 
 
 def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | None = None,
-                progress: Callable[[int, int], None] | None = None) -> BuildResult:
+                progress: Callable[[int, int], None] | None = None,
+                workers: Workers | None = None) -> BuildResult:
     """Everything but writing: the site as a list of outputs, with every problem found."""
     started = time.perf_counter()
     cache = cache or BuildCache()
+    workers = workers or Workers()
     loaded = load_project(config, drafts=drafts, cache=cache.documents)
-    archive, problems = build_archive(loaded.documents, config, loaded.captures, cache.bodies)
+    archive, problems = build_archive(loaded.documents, config, loaded.captures, cache.bodies, workers)
     problems = [*loaded.diagnostics, *problems]
     environment = cache.pages.start_build(config)
     # The search page and every page's publishing metadata (JSON-LD, feeds, search flags).
     specs = publish_context(archive, [*plan_pages(archive), *search_page(config)])
-    pages, render_problems = render_pages(environment, specs, config, progress, cache.pages)
+    # Pages rendered in worker processes could not be remembered here: the memo serves serial builds.
+    memo = cache.pages if workers.jobs <= 1 else None
+    pages, render_problems = render_pages(environment, specs, config, progress, memo, workers)
     outputs = [*pages, *export_outputs(archive)]
     outputs += capture_outputs(archive)
     outputs += [*dataset_outputs(archive), *feed_outputs(archive), *sitemap_outputs(archive, specs)]
@@ -83,13 +88,14 @@ def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | Non
 
 def build(config: Config, *, output: Path | None = None, drafts: bool = False, strict: bool = False,
           cache: BuildCache | None = None,
-          progress: Callable[[int, int], None] | None = None) -> BuildResult:
+          progress: Callable[[int, int], None] | None = None,
+          workers: Workers | None = None) -> BuildResult:
     """Render the site and, only if nothing failed, swap it into the output folder."""
     out = output or config.output_path
     refused = check_output_dir(out, config.root)
     if refused:
         return BuildResult((), tuple(refused), None, 0.0)
-    result = render_site(config, drafts=drafts, cache=cache, progress=progress)
+    result = render_site(config, drafts=drafts, cache=cache, progress=progress, workers=workers)
     if not result.failed(strict):
         write_site(result.outputs, out)
     return result

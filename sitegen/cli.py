@@ -15,6 +15,7 @@ from sitegen.authoring.jsonschema import add_schemas_command
 from sitegen.authoring.new import add_new_command
 from sitegen.authoring.suggest import add_suggest_command
 from sitegen.diagnostics import Diagnostic, Level
+from sitegen.parallel import Workers, available_cores
 from sitegen.serve import add_serve_command
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -50,7 +51,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     output = Path(args.output).resolve() if args.output else None
     show_progress = sys.stderr.isatty() and not args.quiet
     result = build(config, output=output, drafts=args.drafts, strict=args.strict,
-                   progress=_progress if show_progress else None)
+                   progress=_progress if show_progress else None, workers=Workers(args.jobs))
     if show_progress:
         print("\r\033[K", end="", file=sys.stderr)
     _report(result.diagnostics, args.quiet)
@@ -75,7 +76,15 @@ def add_build_command(commands: argparse._SubParsersAction) -> None:  # type: ig
     parser.add_argument("--drafts", action="store_true", help="include articles with draft: true")
     parser.add_argument("--strict", action="store_true", help="fail the build on warnings too")
     parser.add_argument("--quiet", action="store_true", help="print errors only")
+    parser.add_argument("-j", "--jobs", type=_jobs, default=available_cores(), metavar="N",
+                        help="worker processes (default: one per core; 1 builds in this process)")
     parser.set_defaults(run=cmd_build)
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of processes (1 or more), not {text!r}")
+    return int(text)
 
 
 def add_root_option(parser: argparse.ArgumentParser) -> None:

@@ -95,10 +95,11 @@ def _entry(archive: Archive, article: m.Article, base: str, fallback: dt.datetim
     return "\n".join(lines)
 
 
-def atom_feed(archive: Archive, collection: str | None = None, slug: str | None = None) -> Output:
+def atom_feed(archive: Archive, collection: str | None = None, slug: str | None = None,
+              fallback: dt.datetime | None = None) -> Output:
     config = archive.config
     base = config.base_url.rstrip("/") + "/"
-    fallback = fallback_time(archive)
+    fallback = fallback or fallback_time(archive)  # a scan of every article: pass it in for many feeds
     articles = feed_articles(archive, collection, slug)
     path = feed_path(collection, slug)
     if collection and slug:
@@ -132,8 +133,9 @@ def has_feed(archive: Archive, collection: str, slug: str) -> bool:
 
 def feed_outputs(archive: Archive) -> list[Output]:
     """The archive's feed and one per entity with articles."""
-    outputs = [atom_feed(archive)]
+    fallback = fallback_time(archive)
+    outputs = [atom_feed(archive, fallback=fallback)]
     for collection, entities in archive.entities.items():
-        outputs += [atom_feed(archive, collection, e.slug) for e in entities
+        outputs += [atom_feed(archive, collection, e.slug, fallback) for e in entities
                     if has_feed(archive, collection, e.slug)]
     return outputs

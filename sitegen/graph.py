@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 from sitegen import model as m
 from sitegen.bodies import Body, Registry, render_article_body, render_entity_body
 from sitegen.config import Config
 from sitegen.diagnostics import Diagnostic, did_you_mean, error, suggestion, warning
 from sitegen.markdown.annotate import MentionMatcher
+from sitegen.parallel import Workers
 from sitegen.relations import Relations, derive_relations
 
 Key = tuple[str, str]
@@ -25,6 +28,8 @@ class Archive:
     bodies: dict[Key, Body]
     relations: Relations
     captures: dict[str, bytes] = field(default_factory=dict)
+    views: dict[Key, dict[str, object]] = field(default_factory=dict, compare=False, repr=False)
+    """Plain-data views of records (views.py), built once per build: pages repeat them thousands of times."""
 
     def get(self, collection: str, slug: str) -> m.Document:
         return self.by_key[(collection, slug)]
@@ -117,7 +122,7 @@ def _unreferenced_mentions(articles: list[m.Article], registry: Registry,
 def build_archive(documents: tuple[m.Document, ...], config: Config,
                   captures: dict[str, bytes] | None = None,
                   body_cache: dict[object, tuple[Body, list[Diagnostic]]] | None = None,
-                  ) -> tuple[Archive, list[Diagnostic]]:
+                  workers: Workers | None = None) -> tuple[Archive, list[Diagnostic]]:
     """Resolve every reference, render bodies, and derive all relations of the archive."""
     problems: list[Diagnostic] = []
     by_key: dict[Key, m.Document] = {}
@@ -141,28 +146,26 @@ def build_archive(documents: tuple[m.Document, ...], config: Config,
     bodies: dict[Key, Body] = {}
     cache = body_cache if body_cache is not None else {}
     known = frozenset(registry.names)
+    wanted: list[tuple[Key, object, Callable[[], tuple[Body, list[Diagnostic]]]]] = []
     for article in articles:
         # Everything the rendered body depends on, so a cached body is never stale.
         forms_key = tuple(sorted(
             (k, registry.forms.get((k.collection, k.slug), ()), registry.names.get((k.collection, k.slug), ""))
             for k in set(article.references()) | {q.speaker for q in article.quotes}))
-        key = ("article", article, forms_key, config.mention_link, known)
-        if key not in cache:
-            cache[key] = render_article_body(article, registry, config.mention_link)
-        bodies[("articles", article.slug)], found = cache[key]
-        problems += found
+        wanted.append((("articles", article.slug), ("article", article, forms_key, config.mention_link, known),
+                       partial(render_article_body, article, registry, config.mention_link)))
     for entity in entities:
-        key = ("entity", entity, known)
-        if key not in cache:
-            cache[key] = render_entity_body(entity, registry)
-        bodies[(entity.collection, entity.slug)], found = cache[key]
+        wanted.append(((entity.collection, entity.slug), ("entity", entity, known),
+                       partial(render_entity_body, entity, registry)))
+    missing = [(key, render) for _, key, render in wanted if key not in cache]
+    # Bodies are independent of each other: render the missing ones on every core the build may use.
+    for (key, _), rendered in zip(missing, (workers or Workers()).run([r for _, r in missing]), strict=True):
+        cache[key] = rendered
+    for body_key, key, _ in wanted:
+        bodies[body_key], found = cache[key]
         problems += found
     problems += _unreferenced_mentions(articles, registry, bodies)
-    for article in articles:
-        if article.capture and f"articles/{article.capture.file}" not in (captures or {}):
-            problems.append(error(article.path, 1, 1, "capture-missing",
-                                  f"capture file '{article.capture.file}' is not next to the article",
-                                  f"put it at content/articles/{article.capture.file}"))
+    # Missing capture files are reported by checks_project.missing_captures, at the capture.file value.
 
     ordered_articles = tuple(sorted(articles, key=lambda a: a.sort_key, reverse=True))
     grouped = {c: tuple(sorted((e for e in entities if e.collection == c),

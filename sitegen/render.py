@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -21,6 +22,7 @@ from markupsafe import Markup
 from sitegen.config import Config
 from sitegen.diagnostics import Diagnostic, error
 from sitegen.pages import PageSpec
+from sitegen.parallel import Workers
 from sitegen.urls import relative
 
 if TYPE_CHECKING:
@@ -91,22 +93,37 @@ def render_page(env: Environment, spec: PageSpec, site: dict[str, Any]) -> str:
     return env.get_template(spec.template).render(context)
 
 
+def _render_one(env: Environment, spec: PageSpec, site: dict[str, Any], config: Config,
+                memo: RenderMemo | None) -> tuple[bytes | None, Diagnostic | None, bool]:
+    """One page's HTML, or the problem it has; True when no further page should be rendered."""
+    try:
+        data = memo.render(env, spec, site) if memo else render_page(env, spec, site).encode("utf-8")
+        return data, None, False
+    except TemplateSyntaxError as exc:
+        return None, error(exc.filename or spec.template, exc.lineno, 1, "template-syntax",
+                           exc.message or str(exc)), True
+    except TemplateError as exc:
+        return None, error(f"templates/{spec.template}", 0, 0, "template-error",
+                           f"rendering {output_file(spec.path)}: {exc}"), False
+
+
 def render_pages(env: Environment, specs: list[PageSpec], config: Config,
                  progress: Callable[[int, int], None] | None = None,
-                 memo: RenderMemo | None = None) -> tuple[list[Output], list[Diagnostic]]:
+                 memo: RenderMemo | None = None,
+                 workers: Workers | None = None) -> tuple[list[Output], list[Diagnostic]]:
     site = site_context(config)
     outputs, problems = [], []
-    for number, spec in enumerate(specs, 1):
+    tasks = [partial(_render_one, env, spec, site, config, memo) for spec in specs]
+    # Pages are independent: with several workers all are rendered at once, in page order;
+    # alone, one at a time, so a syntax error stops the work as soon as it is met.
+    results = workers.run(tasks) if workers and workers.jobs > 1 else (task() for task in tasks)
+    for number, (spec, (data, problem, stop)) in enumerate(zip(specs, results, strict=True), 1):
         if progress and number % 200 == 0:
             progress(number, len(specs))
-        try:
-            data = memo.render(env, spec, site) if memo else render_page(env, spec, site).encode("utf-8")
-        except TemplateSyntaxError as exc:
-            problems.append(error(exc.filename or spec.template, exc.lineno, 1, "template-syntax", exc.message or str(exc)))
+        if problem:
+            problems.append(problem)
+        if stop:
             break
-        except TemplateError as exc:
-            problems.append(error(f"templates/{spec.template}", 0, 0, "template-error",
-                                  f"rendering {output_file(spec.path)}: {exc}"))
-            continue
-        outputs.append(Output(output_file(spec.path), data))
+        if data is not None:
+            outputs.append(Output(output_file(spec.path), data))
     return outputs, problems

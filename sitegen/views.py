@@ -23,6 +23,9 @@ def date_view(date: m.PartialDate | None) -> View | None:
 
 
 def entity_view(archive: Archive, collection: str, slug: str) -> View:
+    known = archive.views.get((collection, slug))
+    if known is not None:
+        return dict(known)  # a copy: a caller may add keys; nested values are never changed
     entity = archive.get(collection, slug)
     assert isinstance(entity, m.Entity)
     view: View = {"collection": collection, "slug": slug, "name": entity.name,
@@ -31,7 +34,8 @@ def entity_view(archive: Archive, collection: str, slug: str) -> View:
     if isinstance(entity, m.Event) and entity.date:
         view["date"] = {"display": entity.date.display, "iso": entity.date.iso,
                         "precision": entity.date.start.precision}
-    return view
+    archive.views[(collection, slug)] = view
+    return dict(view)
 
 
 def ref_view(archive: Archive, ref: m.Ref | None) -> View | None:
@@ -39,12 +43,17 @@ def ref_view(archive: Archive, ref: m.Ref | None) -> View | None:
 
 
 def article_summary(archive: Archive, slug: str) -> View:
+    known = archive.views.get(("articles", slug))
+    if known is not None:
+        return dict(known)  # a copy: a caller may add keys; nested values are never changed
     article = archive.get("articles", slug)
     assert isinstance(article, m.Article)
     outlet = archive.name((article.outlet.collection, article.outlet.slug)) if article.outlet else ""
-    return {"slug": slug, "path": page_path("articles", slug), "title": article.title,
+    view = {"slug": slug, "path": page_path("articles", slug), "title": article.title,
             "subtitle": article.subtitle, "outlet": outlet, "published": date_view(article.published),
             "summary": article.summary, "byline": article.byline}
+    archive.views[("articles", slug)] = view
+    return dict(view)
 
 
 def timeline_entry(archive: Archive, collection: str, slug: str, sort_key: tuple[int, ...]) -> View:
