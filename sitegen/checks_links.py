@@ -113,7 +113,10 @@ def read_text(text: str, *, inline: bool = False) -> WrittenText:
                         raw_html.append((*cursor.find((tag.group(),)), tag.group()))
             elif child.type in ("link_open", "image"):
                 href = str(child.attrGet("href" if child.type == "link_open" else "src") or "")
-                links.append(WrittenLink(href, *cursor.find((href, unquote(href))), child.type == "image"))
+                # As written, the href may hold entities or escapes: its plain first characters still find it.
+                plain = re.match(r"[^&%\\\s]{2,}", unquote(href))
+                needles = (href, unquote(href), plain.group() if plain else "")
+                links.append(WrittenLink(href, *cursor.find(needles), child.type == "image"))
     return WrittenText(tuple(links), tuple(raw_html))
 
 

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -52,6 +53,7 @@ def project_checks(config: Config, loaded: LoadedProject, archive: Archive, outp
     memo = memo if memo is not None else {}
     texts = {doc.path: _read(doc.body, memo) for doc in archive.by_key.values() if doc.path}
     return [*output_collisions(config, archive, outputs, where),
+            *missing_captures(archive, where),
             *alias_conflicts(archive, where),
             *unreferenced_entities(archive, texts, where),
             *unannotated_articles(archive, where),
@@ -95,8 +97,11 @@ def output_collisions(config: Config, archive: Archive, outputs: list[Output],
         if other is output.path:
             continue
         source, line, col = _source_of(config, archive, output.path, where)
+        # Names differing only in Unicode normalisation look identical: show their code points.
+        shown = ascii if unicodedata.normalize("NFC", other) == unicodedata.normalize("NFC", output.path) \
+            else printable
         message = f"two files would be published as {printable(output.path)}" if other == output.path else \
-            (f"{printable(output.path)} and {printable(other)} would be the same file on case-insensitive "
+            (f"{shown(output.path)} and {shown(other)} would be the same file on case-insensitive "
              "or Unicode-normalising file systems (macOS, Windows)")
         problems.append(error(source, line, col, "output-collision", message,
                               "rename one of them; only one could be published"))
@@ -110,6 +115,13 @@ def output_collisions(config: Config, archive: Archive, outputs: list[Output],
                                   f"{printable(output.path)} would be both a file and the folder holding "
                                   f"{printable(inside)}", "rename one of them"))
     return problems
+
+
+def missing_captures(archive: Archive, where: _Positions) -> list[Diagnostic]:
+    return [error(a.path, *where.of(a.path, ("capture", "file")), "capture-missing",
+                  f"capture file '{a.capture.file}' is not next to the article",
+                  f"put it at content/articles/{a.capture.file}")
+            for a in archive.articles if a.capture and f"articles/{a.capture.file}" not in archive.captures]
 
 
 def alias_conflicts(archive: Archive, where: _Positions) -> list[Diagnostic]:

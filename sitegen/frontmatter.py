@@ -230,6 +230,15 @@ def _load_yaml(text: str, path: str, line_offset: int, fast: bool) -> tuple[Fron
         line, col = (mark.line + line_offset, mark.column + 1) if mark else (line_offset, 1)
         problem = getattr(exc, "problem", None) or str(exc)
         context = getattr(exc, "context", None)
+        opened = getattr(exc, "context_mark", None)
+        if opened and ("end of stream" in problem or "<stream end>" in problem):
+            # Running off the end means something opened earlier is never closed: point at it.
+            line, col = opened.line + line_offset, opened.column + 1
+            what = re.sub(r"^while (parsing|scanning) an? ", "", context or "")
+            what = {"flow sequence": "the [list]", "flow mapping": "the {mapping}",
+                    "quoted scalar": "the quoted text"}.get(what, what or "something")
+            problem = f"{what} starting here is never closed"
+            context = None
         if "'\\t'" in problem:  # a tab after a ':' or '-', where YAML wants a space
             return None, [error(path, line, col, "yaml-tab", "a tab is not allowed here", "use spaces in YAML")]
         message = f"invalid YAML: {problem}" + (f" ({context})" if context else "")
