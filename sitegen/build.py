@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,6 +55,19 @@ def capture_outputs(archive: Archive) -> list[Output]:
             for a in archive.articles if a.capture and f"articles/{a.capture.file}" in archive.captures]
 
 
+def _search_index_meanwhile(index: Callable[[list[Output], Config], tuple[list[Output], list[Diagnostic]]],
+                            pages: list[Output], config: Config,
+                            background: bool) -> Callable[[], tuple[list[Output], list[Diagnostic]]]:
+    """The search index, to be collected later. Pagefind is a separate single-threaded process:
+    with cores to spare it runs while this process writes the exports, feeds and datasets."""
+    if not background:
+        return lambda: index(pages, config)
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitegen-search")
+    future = pool.submit(index, pages, config)
+    pool.shutdown(wait=False)
+    return future.result
+
+
 def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | None = None,
                 progress: Callable[[int, int], None] | None = None,
                 workers: Workers | None = None) -> BuildResult:
@@ -70,11 +84,14 @@ def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | Non
     # Pages rendered in worker processes could not be remembered here: the memo serves serial builds.
     memo = cache.pages if workers.jobs <= 1 else None
     pages, render_problems = render_pages(environment, specs, config, progress, memo, workers)
+    indexing = None
+    if not has_errors([*problems, *render_problems]):  # a failing build need not be indexed
+        indexing = _search_index_meanwhile(cache.search_index, pages, config, workers.jobs > 1)
     outputs = [*pages, *export_outputs(archive)]
     outputs += capture_outputs(archive)
     outputs += [*dataset_outputs(archive), *feed_outputs(archive), *sitemap_outputs(archive, specs)]
-    if not has_errors([*problems, *render_problems]):  # a failing build need not be indexed
-        search_files, search_problems = cache.search_index(pages, config)
+    if indexing is not None:
+        search_files, search_problems = indexing()
         outputs += search_files
         render_problems = [*render_problems, *search_problems]
     outputs += schema_outputs()  # editors validate front matter against these

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from sitegen import __version__
-from sitegen.build import build
+from sitegen.build import BuildCache, build
 from sitegen.check import add_check_command
 from sitegen.config import load_config
 from sitegen.authoring.importer import add_import_command
@@ -15,6 +15,7 @@ from sitegen.authoring.jsonschema import add_schemas_command
 from sitegen.authoring.new import add_new_command
 from sitegen.authoring.suggest import add_suggest_command
 from sitegen.diagnostics import Diagnostic, Level
+from sitegen.diskcache import CACHE_DIR, DiskMemo
 from sitegen.parallel import Workers, available_cores
 from sitegen.serve import add_serve_command
 
@@ -50,8 +51,17 @@ def cmd_build(args: argparse.Namespace) -> int:
         return EXIT_USAGE if any(p.code == "config-missing" for p in problems) else EXIT_CONTENT
     output = Path(args.output).resolve() if args.output else None
     show_progress = sys.stderr.isatty() and not args.quiet
-    result = build(config, output=output, drafts=args.drafts, strict=args.strict,
-                   progress=_progress if show_progress else None, workers=Workers(args.jobs))
+    # Bodies and parsed links of the previous build, reused where their inputs are unchanged.
+    memo = None if args.no_cache else DiskMemo(root)
+    try:
+        result = build(config, output=output, drafts=args.drafts, strict=args.strict,
+                       progress=_progress if show_progress else None, workers=Workers(args.jobs),
+                       cache=BuildCache(bodies=memo) if memo is not None else None)
+        if memo is not None:
+            memo.save()
+    finally:
+        if memo is not None:
+            memo.close()
     if show_progress:
         print("\r\033[K", end="", file=sys.stderr)
     _report(result.diagnostics, args.quiet)
@@ -78,6 +88,8 @@ def add_build_command(commands: argparse._SubParsersAction) -> None:  # type: ig
     parser.add_argument("--quiet", action="store_true", help="print errors only")
     parser.add_argument("-j", "--jobs", type=_jobs, default=available_cores(), metavar="N",
                         help="worker processes (default: one per core; 1 builds in this process)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help=f"neither read nor write the build cache ({CACHE_DIR}/ in the project)")
     parser.set_defaults(run=cmd_build)
 
 
