@@ -78,13 +78,18 @@ def _depths(children: list[Token]) -> list[int]:
 def _child_range(children: list[Token], offsets: list[tuple[int, int]], start: int,
                  end: int) -> tuple[int, int]:
     """First and last child inside [start, end]: an empty closing token at the start and an
-    empty opening token at the end stay outside. Offsets never decrease, so this bisects
+    empty opening token at the end stay outside, and a child that cannot be split (inline
+    code) with an edge inside it is taken whole. Offsets never decrease, so this bisects
     (a paragraph with thousands of mentions stays fast)."""
     lowest = bisect.bisect_left(offsets, start, key=lambda o: o[0])
+    if lowest > 0 and offsets[lowest - 1][0] < start < offsets[lowest - 1][1]:
+        lowest -= 1  # start falls inside an unsplittable child
     first = lowest
     while first < len(children) and offsets[first] == (start, start) and children[first].nesting == -1:
         first += 1
     last = bisect.bisect_right(offsets, end, key=lambda o: o[1]) - 1
+    if last + 1 < len(offsets) and offsets[last + 1][0] < end < offsets[last + 1][1]:
+        last += 1  # end falls inside an unsplittable child
     while last >= lowest and offsets[last] == (end, end) and children[last].nesting == 1:
         last -= 1
     return first, (last if last >= lowest else -1)
