@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import sys
 from pathlib import Path
 
 from sitegen.build import render_site
@@ -43,16 +45,24 @@ def check_project(root: Path, *, drafts: bool = False) -> tuple[list[Diagnostic]
     return sorted(set([*problems, *result.diagnostics])), True
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    diagnostics, checked = check_project(Path(args.root).resolve(), drafts=args.drafts)
+def _report(diagnostics: list[Diagnostic], checked: bool, args: argparse.Namespace) -> None:
     if args.format == "json":
         print(_render_json(diagnostics))
-    else:
-        for diagnostic in diagnostics:
-            print("\n".join(printable(line) for line in diagnostic.format().split("\n")))
-        print(f"{'checked' if checked else 'could not check'}: {_summary(diagnostics)}"
-              + (" (warnings fail with --strict)" if args.strict and has_errors(diagnostics, strict=True)
-                 and not has_errors(diagnostics) else ""))
+        return
+    for diagnostic in diagnostics:
+        print("\n".join(printable(line) for line in diagnostic.format().split("\n")))
+    print(f"{'checked' if checked else 'could not check'}: {_summary(diagnostics)}"
+          + (" (warnings fail with --strict)" if args.strict and has_errors(diagnostics, strict=True)
+             and not has_errors(diagnostics) else ""))
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    diagnostics, checked = check_project(Path(args.root).resolve(), drafts=args.drafts)
+    try:
+        _report(diagnostics, checked, args)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `sitegen check | head`: the reader left; the exit status still tells
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     if not checked:
         return EXIT_USAGE
     return EXIT_PROBLEMS if has_errors(diagnostics, strict=args.strict) else EXIT_OK

@@ -86,10 +86,13 @@ def _check_refs(documents: list[m.Document], by_key: dict[Key, m.Document]) -> l
             if (ref.collection, ref.slug) not in by_key:
                 by_key[(ref.collection, ref.slug)] = _stub(ref)
             kind = m.SINGULAR[ref.collection]
+            # The commonest slip: a real slug listed under the wrong field (a place under people:).
+            elsewhere = [c for c in m.ENTITY_COLLECTIONS if c != ref.collection and ref.slug in slugs.get(c, ())]
             problems.append(warning(
                 document.path, ref.line, ref.column, "ref-unknown",
                 f"no {kind} '{ref.slug}' (content/{ref.collection}/{ref.slug}.md does not exist)",
-                did_you_mean(ref.slug, [s for s in slugs.get(ref.collection, []) if s != ref.slug])
+                (f"'{ref.slug}' is a {m.SINGULAR[elsewhere[0]]}: list it under '{elsewhere[0]}'" if elsewhere else "")
+                or did_you_mean(ref.slug, [s for s in slugs.get(ref.collection, []) if s != ref.slug])
                 or f"create content/{ref.collection}/{ref.slug}.md"))
     return problems
 
