@@ -110,13 +110,17 @@ def _unreferenced_mentions(articles: list[m.Article], registry: Registry,
         referenced = {(r.collection, r.slug) for r in article.references()}
         explicit = {(mn.collection, mn.slug) for mn in bodies[("articles", article.slug)].mentions}
         reported: set[Key] = set()
+        body_lines = article.body.split("\n")
         for block in bodies[("articles", article.slug)].blocks:
-            for _, _, key in matcher.find(block):
+            for start, end, key in matcher.find(block):
                 if key in referenced or key in explicit or key in reported or key[0] == "articles":
                     continue
                 reported.add(key)
+                # The first place the words are written (blocks hold visible text, not source lines).
+                line, column = next(((n, text.find(block[start:end]) + 1) for n, text in enumerate(body_lines)
+                                     if block[start:end] in text), (0, 0))
                 problems.append(suggestion(
-                    article.path, 1, 1, "mention-unreferenced",
+                    article.path, article.body_line + line if column else 1, column or 1, "mention-unreferenced",
                     f"the body mentions {registry.names[key]} but the front matter does not reference it",
                     f"add '{key[1]}' to '{key[0]}'"))
     return problems
