@@ -222,7 +222,8 @@ def build_document(collection: str, slug: str, path: str, fm: FrontMatter, body:
     """Validate one file's front matter against its collection's schema and build its record."""
     reader = Reader(fm, path)
     reader.unknown_keys(fm.data, tuple(f.name for f in SCHEMA[collection]), ())
-    missing = [s.name for s in SCHEMA[collection] if s.required and fm.data.get(s.name) in (None, "")]
+    missing = [s.name for s in SCHEMA[collection]  # blank text is as missing as none
+               if s.required and (fm.data.get(s.name) is None or not str(fm.data.get(s.name)).strip())]
     for name in missing:
         reader.problems.append(error(path, 1, 1, "field-missing", f"required field '{name}' is missing",
                                      f"add '{name}: …' to the front matter"))

@@ -139,7 +139,14 @@ class Reader:
         if not isinstance(value, list):
             self.fail(at, "field-type", f"'{_name(at)}' must be a list of text")
             return ()
-        return tuple(t for i, item in enumerate(value) if (t := self.text(item, (*at, i))))
+        found = []
+        for i, item in enumerate(value):
+            text = self.text(item, (*at, i))
+            if text and not text.strip():  # a blank alias would be "mentioned" between any two words
+                self.fail((*at, i), "field-value", f"'{_name(at)}' has a blank item", "delete it")
+            elif text:
+                found.append(text)
+        return tuple(found)
 
     def boolean(self, value: Any, at: YamlPath) -> bool:
         if value is None:
