@@ -51,20 +51,27 @@ def project_checks(config: Config, loaded: LoadedProject, archive: Archive, outp
     outputs = list(outputs)
     where = _Positions(loaded.front_matter)
     memo = memo if memo is not None else {}
-    texts = {doc.path: _read(doc.body, memo) for doc in archive.by_key.values() if doc.path}
+    written = {doc.path: _read(doc, memo) for doc in archive.by_key.values() if doc.path}
+    texts = {path: body for path, (body, _) in written.items()}
     return [*output_collisions(config, archive, outputs, where),
             *missing_captures(archive, where),
             *alias_conflicts(archive, where),
             *unreferenced_entities(archive, texts, where),
             *unannotated_articles(archive, where),
-            *written_link_checks(archive, outputs, texts, where, memo)]
+            *written_link_checks(archive, outputs, written, where)]
 
 
-def _read(text: str, memo: dict[Any, Any], inline: bool = False) -> WrittenText:
-    key = ("written-links", text, inline)  # pure in the text, so `serve` reuses it across builds
+Written = tuple[WrittenText, tuple[WrittenText, ...]]
+"""What a document's body and, in order, its notes' texts contain: links and raw HTML."""
+
+
+def _read(document: m.Document, memo: dict[Any, Any]) -> Written:
+    notes = tuple(n.text for n in document.notes) if isinstance(document, m.Article) else ()
+    # One entry per document, pure in its texts, so `serve` reuses it across builds.
+    key = ("written-links", document.body, notes)
     if key not in memo:
-        memo[key] = read_text(text, inline=inline)
-    result: WrittenText = memo[key]
+        memo[key] = (read_text(document.body), tuple(read_text(n, inline=True) for n in notes))
+    result: Written = memo[key]
     return result
 
 
@@ -194,8 +201,8 @@ def unannotated_articles(archive: Archive, where: _Positions) -> list[Diagnostic
     return problems
 
 
-def written_link_checks(archive: Archive, outputs: list[Output], texts: dict[str, WrittenText],
-                        where: _Positions, memo: dict[Any, Any]) -> list[Diagnostic]:
+def written_link_checks(archive: Archive, outputs: list[Output], written: dict[str, Written],
+                        where: _Positions) -> list[Diagnostic]:
     """Links written in bodies and notes, resolved from the page each is published on."""
     data = {o.path: o.data for o in outputs}
     ids: dict[str, set[str]] = {}
@@ -209,18 +216,16 @@ def written_link_checks(archive: Archive, outputs: list[Output], texts: dict[str
     site = Site(frozenset(data), ids_of, config.base_url.rstrip("/") + "/", config.base_path)
     problems = []
     for document in archive.by_key.values():
-        if not document.path or document.path not in texts:
+        if not document.path or document.path not in written:
             continue
         page = page_path(document.collection, document.slug)
-        problems += link_problems(texts[document.path], Origin(document.path, document.body_line, 1, page), site)
-        if not isinstance(document, m.Article):
-            continue
-        for note in document.notes:
+        body, notes = written[document.path]
+        problems += link_problems(body, Origin(document.path, document.body_line, 1, page), site)
+        for note, text in zip(getattr(document, "notes", ()), notes, strict=True):
             index = where.index_of(document.path, "notes", note.line, note.column)
             line, col = where.of(document.path, ("notes", index if index is not None else 0, "text"))
             # A note's text is a YAML value: problems point at the value, whatever line of it they are on.
-            for problem in link_problems(_read(note.text, memo, inline=True), Origin(document.path, 0, 0, page),
-                                         site):
+            for problem in link_problems(text, Origin(document.path, 0, 0, page), site):
                 problems.append(Diagnostic(problem.path, line, col, problem.level, problem.code,
                                            problem.message, problem.hint))
     return problems
