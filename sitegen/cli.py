@@ -15,7 +15,7 @@ from sitegen.authoring.jsonschema import add_schemas_command
 from sitegen.authoring.new import add_new_command
 from sitegen.authoring.suggest import add_suggest_command
 from sitegen.diagnostics import Diagnostic, Level
-from sitegen.diskcache import CACHE_DIR, DiskMemo
+from sitegen.diskcache import CACHE_DIR, DiskMemo, remembered_search_index
 from sitegen.parallel import Workers, available_cores
 from sitegen.serve import add_serve_command
 
@@ -56,7 +56,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     try:
         result = build(config, output=output, drafts=args.drafts, strict=args.strict,
                        progress=_progress if show_progress else None, workers=Workers(args.jobs),
-                       cache=BuildCache(bodies=memo) if memo is not None else None)
+                       cache=BuildCache(bodies=memo, search_index=remembered_search_index(memo))
+                       if memo is not None else None)
         if memo is not None:
             memo.save()
     finally:

@@ -21,13 +21,21 @@ import io
 import pickle
 import sqlite3
 import sys
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+from sitegen.config import Config
+from sitegen.diagnostics import Diagnostic
+from sitegen.render import Output
+from sitegen.search import index_outputs
+
+Index = tuple[list[Output], list[Diagnostic]]
+
 CACHE_DIR = ".sitegen-cache"
-LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Pygments", "PyYAML", "Jinja2", "MarkupSafe", "mdurl")
+LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Pygments", "PyYAML", "Jinja2", "MarkupSafe", "mdurl",
+             "pagefind-bin", "cbor2")
 
 
 @lru_cache(maxsize=1)
@@ -159,7 +167,8 @@ class DiskMemo(MutableMapping[object, object]):
                 gitignore = self.path.parent / ".gitignore"
                 if not gitignore.exists():
                     gitignore.write_text("# sitegen's build cache: safe to delete\n*\n")
-                db = sqlite3.connect(self.path, timeout=30)
+                # The search index is remembered from the thread that builds it; uses never overlap.
+                db = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
                 db.execute("create table if not exists memo (digest blob primary key, value blob)")
                 self._db = db
             except (OSError, sqlite3.Error):
@@ -202,3 +211,27 @@ class DiskMemo(MutableMapping[object, object]):
 
 
 _MISSING = object()
+
+
+def remembered_search_index(memo: DiskMemo,
+                            index: Callable[[list[Output], Config], Index] = index_outputs,
+                            ) -> Callable[[list[Output], Config], Index]:
+    """The search index hook of BuildCache, remembering Pagefind's bundle in the memo.
+
+    The bundle is a function of the pages it indexes and the configuration, so a rebuild
+    whose pages are byte-for-byte those of the last build reuses it instead of re-indexing.
+    """
+    def search_index(pages: list[Output], config: Config) -> Index:
+        hasher = hashlib.blake2b(digest_size=20)
+        for page in pages:
+            hasher.update(len(page.path).to_bytes(8, "little") + page.path.encode())
+            hasher.update(len(page.data).to_bytes(8, "little") + page.data)
+        key = ("search-index", config, hasher.digest())
+        if key in memo:
+            outputs, problems = memo[key]  # type: ignore[misc]
+            return list(outputs), list(problems)
+        outputs, problems = index(pages, config)
+        if not problems:  # a failed run is retried by the next build
+            memo[key] = (outputs, problems)
+        return outputs, problems
+    return search_index

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from sitegen import fastjson
 from sitegen import model as m
 from sitegen.graph import Archive
 from sitegen.render import Output
@@ -16,7 +16,7 @@ CONTEXT_SIZE = 32
 
 
 def _dump(data: object) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return (fastjson.dumps(data, indent=1) + "\n").encode("utf-8")  # json.dumps' bytes, sooner
 
 
 def _ref(ref: m.Ref | None) -> str | None:

@@ -12,8 +12,10 @@ import pytest
 
 from benchmarks import gen_corpus
 from sitegen.build import BuildCache, render_site
-from sitegen.config import load_config
-from sitegen.diskcache import CACHE_DIR, DiskMemo
+from sitegen.config import Config, load_config
+from sitegen.diagnostics import Diagnostic, error
+from sitegen.diskcache import CACHE_DIR, DiskMemo, remembered_search_index
+from sitegen.render import Output
 from tests.conftest import REPO, run_cli
 
 
@@ -109,3 +111,32 @@ def test_key_digests_do_not_depend_on_hash_randomisation(tmp_path: Path) -> None
                              capture_output=True, text=True, check=True)
         digests.add(out.stdout.strip())
     assert len(digests) == 1
+
+
+def test_the_search_index_is_rebuilt_only_when_the_pages_change(tmp_path: Path) -> None:
+    runs: list[int] = []
+
+    def index(pages: list[Output], config: Config) -> tuple[list[Output], list[Diagnostic]]:
+        runs.append(len(pages))  # stands in for Pagefind, which takes seconds
+        problems = [error("sitegen.toml", 0, 0, "search-index-failed", "no")] if len(pages) > 2 else []
+        return [Output("pagefind/pagefind.js", b"%d" % len(pages))], problems
+
+    config = Config(root=tmp_path)
+    pages = [Output("a/index.html", b"<main data-pagefind-body>A</main>")]
+    memo = DiskMemo(tmp_path)
+    search = remembered_search_index(memo, index)
+    assert search(pages, config) == search(pages, config) and runs == [1]
+    memo.save()
+    memo.close()
+    again = DiskMemo(tmp_path)
+    search = remembered_search_index(again, index)
+    assert search(pages, config)[0] == [Output("pagefind/pagefind.js", b"1")] and runs == [1]
+    changed = [*pages, Output("b/index.html", b"<main data-pagefind-body>B</main>")]
+    search(changed, config)
+    search(changed, config)
+    assert runs == [1, 2]
+    failing = [*changed, Output("c/index.html", b"C")]
+    search(failing, config)
+    search(failing, config)  # a failed index is not remembered
+    assert runs == [1, 2, 3, 3]
+    again.close()

@@ -3,18 +3,21 @@
 - front matter: libyaml composes where it provably agrees with PyYAML's pure-Python
   parser; everything else (and every error) takes the pure-Python path;
 - mention matching: str.find for a few forms and a regex trie for many give exactly
-  what the longest-first alternation `(?<!W)(?:…)(?!W)` gives.
+  what the longest-first alternation `(?<!W)(?:…)(?!W)` gives;
+- indented JSON (exports, datasets): fastjson writes json.dumps' exact text.
 """
 
 from __future__ import annotations
 
+import json
 import re
 
+import pytest
 import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from sitegen import frontmatter
+from sitegen import fastjson, frontmatter
 from sitegen.markdown.annotate import _WORD, MentionMatcher
 
 # ---------------------------------------------------------------- front matter
@@ -105,3 +108,31 @@ def test_longest_form_wins_and_words_stay_whole() -> None:
 def test_an_empty_form_behaves_as_before() -> None:
     table = {"": ("people", "nobody"), "Ann": ("people", "ann")}
     assert MentionMatcher(table).find("Ann x") == _alternation(table, "Ann x")
+
+
+# ---------------------------------------------------------------- indented JSON
+
+JSON_LEAVES = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(),
+                        st.sampled_from(["“quoted”", "\u2028", "\x00", "é", "\ud7ff", ""]))
+JSON_KEYS = st.one_of(st.text(), st.integers(), st.floats(), st.booleans(), st.none())
+JSON_VALUES = st.recursive(JSON_LEAVES, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.lists(inner, max_size=3).map(tuple),
+    st.dictionaries(JSON_KEYS, inner, max_size=4)), max_leaves=30)
+
+
+@settings(max_examples=500, deadline=None)
+@given(JSON_VALUES, st.sampled_from([0, 1, 2, 4]))
+@example({1.5: [float("nan"), float("inf"), -float("inf")], True: {}, None: []}, 1)
+def test_fast_json_writes_what_json_dumps_writes(value: object, indent: int) -> None:
+    assert fastjson.dumps(value, indent) == json.dumps(value, ensure_ascii=False, indent=indent)
+
+
+def test_fast_json_raises_what_json_dumps_raises() -> None:
+    cycle: list[object] = []
+    cycle.append(cycle)
+    for bad in (cycle, {"x": object()}, {(1, 2): "tuple key"}):
+        with pytest.raises((TypeError, ValueError)) as ours:
+            fastjson.dumps(bad, 1)
+        with pytest.raises((TypeError, ValueError)) as theirs:
+            json.dumps(bad, ensure_ascii=False, indent=1)
+        assert type(ours.value) is type(theirs.value) and str(ours.value) == str(theirs.value)

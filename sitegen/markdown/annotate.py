@@ -233,12 +233,12 @@ def _annotate(state: StateCore) -> None:
                 start = pos + len(anchor.prefix)
                 hits[anchor.id].append((number, start, start + len(anchor.exact)))
         linked_in_block: set[tuple[str, str]] = set()
-        breaks = sentence_breaks(text)
         found = [(s, e, ref, True) for s, e, ref in _explicit_spans(token.children)]
         if matcher is not None:
             explicit_ranges = [(s, e) for s, e, _, _ in found]
             found += [(s, e, ref, False) for s, e, ref in matcher.find(text)
                       if not any(a <= s < b for a, b in explicit_ranges)]
+        breaks = sentence_breaks(text) if found else ([], [])  # only mentions need sentences
         for start, end, ref, explicit in sorted(found, key=lambda f: (f[0], f[1])):
             ident = f"m-{len(mentions) + 1}"
             linked = explicit or _should_link(rule, ref, linked_in_block, linked_in_article)
