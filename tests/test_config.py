@@ -27,7 +27,8 @@ def test_unknown_keys_are_errors_with_position_and_suggestion() -> None:
 
 
 def test_bad_values_are_explained() -> None:
-    text = 'base_url = "ftp://x"\noutput_dir = "../elsewhere"\ntheme = "../x"\ntitle = 3\n[mentions]\nlink = "sometimes"\n'
+    text = ('base_url = "ftp://x"\noutput_dir = "../elsewhere"\ntheme = "../x"\ntitle = 3\n'
+            '[mentions]\nlink = "sometimes"\n')
     _, problems = parse_config(text, Path("/p"))
     assert {p.line for p in problems} == {1, 2, 3, 4, 6}
     _, syntax = parse_config('title = "unclosed\n', Path("/p"))
