@@ -97,7 +97,9 @@ class DeferredSearchIndex:
             self._closed = True
             self._changed.notify_all()
         if self._thread is not None:
-            self._thread.join(timeout=30)
+            # Ctrl+C must not wait for a low-priority index build on a busy machine: the
+            # thread is a daemon, and an unfinished index is never served.
+            self._thread.join(timeout=2)
 
     def _work(self) -> None:
         _lower_priority()
