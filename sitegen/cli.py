@@ -7,13 +7,13 @@ import sys
 from pathlib import Path
 
 from sitegen import __version__
-from sitegen.build import BuildCache, build
-from sitegen.check import add_check_command
-from sitegen.config import load_config
 from sitegen.authoring.importer import add_import_command
 from sitegen.authoring.jsonschema import add_schemas_command
 from sitegen.authoring.new import add_new_command
 from sitegen.authoring.suggest import add_suggest_command
+from sitegen.build import BuildCache, build
+from sitegen.check import add_check_command
+from sitegen.config import load_config
 from sitegen.diagnostics import Diagnostic, Level
 from sitegen.diskcache import CACHE_DIR, DiskMemo, remembered_search_index
 from sitegen.parallel import Workers, available_cores
