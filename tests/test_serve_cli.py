@@ -47,8 +47,11 @@ class Lines:
 def test_serve_session_in_a_terminal(tmp_path: Path) -> None:
     root = copy_mini(tmp_path / "site", own_theme=False)
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(REPO)}
+    # A runner started in the background by a non-interactive shell ignores SIGINT, and children
+    # inherit that; the server under test must see Ctrl+C as a terminal would send it.
     process = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", "--root", str(root), "--port", "0"],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         out = Lines(process.stdout)
         out.expect(r"^built \d+ pages in \d+ ms; 0 errors, 2 warnings$")
