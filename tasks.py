@@ -70,6 +70,11 @@ def site() -> int:
     return run(VENV / "bin" / "sitegen", "build", *sys.argv[2:])
 
 
+def bench() -> int:
+    ensure_venv("")
+    return run(PYTHON, ROOT / "benchmarks" / "run.py", *sys.argv[2:])
+
+
 def test() -> int:
     ensure_venv("test")
     ensure_chromium()
@@ -82,7 +87,7 @@ def test() -> int:
 
 
 if __name__ == "__main__":
-    commands = {"site": site, "test": test}
+    commands = {"site": site, "test": test, "bench": bench}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(f"usage: python3 tasks.py {{{'|'.join(commands)}}} [args…]")
     sys.exit(commands[sys.argv[1]]())

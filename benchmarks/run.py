@@ -144,14 +144,14 @@ def serve_rerender(project: Path) -> tuple[float, str]:
     _, text = edited(article, "article")
     run, output = timed([sys.executable, "-c", SERVE_PROBE, str(project), str(article), text], project)
     probe = json.loads(output.strip().splitlines()[-1])
-    return probe["seconds"], f"{probe['rendered']} of {probe['pages']} outputs re-rendered"
+    return probe["seconds"], f"serve's render memo re-rendered {probe['rendered']} page(s)"
 
 
 def measure(size: int, repeat: int, base: Path, log: list[str]) -> Row:
     project = base / f"corpus-{size}"
     started = time.perf_counter()
     gen_corpus.generate(size, SEED, project)
-    log.append(f"generated {size} articles in {time.perf_counter() - started:.1f} s")
+    log.append(f"{size:,} articles: corpus generated in {time.perf_counter() - started:.1f} s")
     row = Row(size)
     for _ in range(repeat):
         row.add("cold build", cold(project))
@@ -169,7 +169,8 @@ def measure(size: int, repeat: int, base: Path, log: list[str]) -> Row:
         sitegen(project)  # refill the cache for the serve probe's neighbours
         seconds, note = serve_rerender(project)
         row.add("serve re-render, one article", Run(seconds, float("nan"), float("nan")))
-        log.append(f"{size}: serve re-render: {note}")
+        if f"{size:,} articles: {note}" not in log:
+            log.append(f"{size:,} articles: {note}")
         print(f"  {size}: round done", flush=True)
     shutil.rmtree(project)
     return row
@@ -212,6 +213,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--with-50k", action="store_true", help="also time 50,000 articles")
     parser.add_argument("--repeat", type=int, default=3, help="rounds per size; the median is shown")
+    parser.add_argument("--repeat-large", type=int, default=None, metavar="N",
+                        help="rounds for sizes of 10,000 and more (default: --repeat)")
     parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args()
     sizes = [*args.sizes, *([50000] if args.with_50k else [])]
@@ -222,13 +225,15 @@ def main() -> None:
     try:
         for size in sizes:
             print(f"{size} articles…", flush=True)
-            rows.append(measure(size, args.repeat, base, log))
+            repeat = args.repeat_large if size >= 10000 and args.repeat_large else args.repeat
+            rows.append(measure(size, repeat, base, log))
     finally:
         shutil.rmtree(base, ignore_errors=True)
     lines = table(rows)
     print("\n".join(lines))
     where = "tmpfs" if str(base).startswith("/dev/shm") else "disk"
     flags = f"--sizes {' '.join(map(str, args.sizes))} --repeat {args.repeat}" + \
+        (f" --repeat-large {args.repeat_large}" if args.repeat_large else "") + \
         (" --with-50k" if args.with_50k else "")
     measured = [f"Measured {time.strftime('%Y-%m-%d %H:%M')} with `benchmarks/run.py {flags}`, on {where}:",
                 "", *header, f"- load average at end: {os.getloadavg()[0]:.1f}", "", *lines, "",
