@@ -89,12 +89,12 @@ def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | Non
         indexing = _search_index_meanwhile(cache.search_index, pages, config, workers.jobs > 1)
     outputs = [*pages, *export_outputs(archive)]
     outputs += capture_outputs(archive)
+    outputs += schema_outputs()  # editors validate front matter against these
     outputs += [*dataset_outputs(archive), *feed_outputs(archive), *sitemap_outputs(archive, specs)]
     if indexing is not None:
         search_files, search_problems = indexing()
         outputs += search_files
         render_problems = [*render_problems, *search_problems]
-    outputs += schema_outputs()  # editors validate front matter against these
     assets = load_theme_assets(theme_dirs(config))
     assets["static/pygments.css"] = pygments_css().encode("utf-8")
     outputs += [Output(path, data) for path, data in sorted(assets.items())]

@@ -93,6 +93,14 @@ def render_page(env: Environment, spec: PageSpec, site: dict[str, Any]) -> str:
     return env.get_template(spec.template).render(context)
 
 
+def _display_path(filename: str, config: Config) -> str:
+    path = Path(filename)
+    for base in (config.root, BUILTIN_THEMES.parent):
+        if path.is_relative_to(base):
+            return path.relative_to(base).as_posix()
+    return filename
+
+
 def _render_one(env: Environment, spec: PageSpec, site: dict[str, Any], config: Config,
                 memo: RenderMemo | None) -> tuple[bytes | None, Diagnostic | None, bool]:
     """One page's HTML, or the problem it has; True when no further page should be rendered."""
@@ -100,11 +108,12 @@ def _render_one(env: Environment, spec: PageSpec, site: dict[str, Any], config: 
         data = memo.render(env, spec, site) if memo else render_page(env, spec, site).encode("utf-8")
         return data, None, False
     except TemplateSyntaxError as exc:
-        return None, error(exc.filename or spec.template, exc.lineno, 1, "template-syntax",
-                           exc.message or str(exc)), True
-    except TemplateError as exc:
+        where = _display_path(exc.filename, config) if exc.filename else spec.template
+        return None, error(where, exc.lineno, 1, "template-syntax", exc.message or str(exc)), True
+    except Exception as exc:  # noqa: BLE001 — a user's template may raise anything; report it
+        kind = "" if isinstance(exc, TemplateError) else f"{type(exc).__name__}: "
         return None, error(f"templates/{spec.template}", 0, 0, "template-error",
-                           f"rendering {output_file(spec.path)}: {exc}"), False
+                           f"rendering {output_file(spec.path)}: {kind}{exc}"), False
 
 
 def render_pages(env: Environment, specs: list[PageSpec], config: Config,
