@@ -130,5 +130,10 @@ def test_template_mistakes_are_reported_not_raised(make_site):
     assert "error: rendering 404.html: 'no_such_variable' is undefined [template-error]" in result.err
     (root / "themes/default/templates/404.html").write_text("{% if %}\n")
     result = run_cli("build", "--root", str(root))
-    assert result.code == 1 and "404.html:1:1: error:" in result.err and "template-syntax" in result.err
+    assert result.code == 1 and "template-syntax" in result.err
+    assert "\nthemes/default/templates/404.html:1:1: error:" in result.err, "path relative to the project"
+    (root / "themes/default/templates/404.html").write_text("{{ 1 / 0 }}\n")
+    result = run_cli("build", "--root", str(root))
+    assert result.code == 1
+    assert "rendering 404.html: ZeroDivisionError: division by zero [template-error]" in result.err
     assert "Traceback" not in result.err
