@@ -22,6 +22,7 @@ from sitegen.memo import RenderMemo
 from sitegen.pages import plan_pages
 from sitegen.parallel import Workers
 from sitegen.render import Output, render_pages, theme_dirs
+from sitegen.reuse import Reuse
 from sitegen.search import index_outputs, search_page
 from sitegen.seo import publish_context, sitemap_outputs
 from sitegen.write import check_output_dir, write_site
@@ -34,6 +35,7 @@ class BuildCache:
     documents: dict = field(default_factory=dict)  # type: ignore[type-arg]
     bodies: dict = field(default_factory=dict)  # type: ignore[type-arg]
     pages: RenderMemo = field(default_factory=RenderMemo)
+    reuse: Reuse = field(default_factory=Reuse)
     search_index: Callable[[list[Output], Config], tuple[list[Output], list[Diagnostic]]] = index_outputs
     """Builds the search index of the pages; `serve` swaps in one that runs it in the background."""
 
@@ -75,8 +77,9 @@ def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | Non
     started = time.perf_counter()
     cache = cache or BuildCache()
     workers = workers or Workers()
+    cache.reuse.start_build()
     loaded = load_project(config, drafts=drafts, cache=cache.documents)
-    archive, problems = build_archive(loaded.documents, config, loaded.captures, cache.bodies, workers)
+    archive, problems = build_archive(loaded.documents, config, loaded.captures, cache.bodies, workers, cache.reuse)
     problems = [*loaded.diagnostics, *problems]
     environment = cache.pages.start_build(config)
     # The search page and every page's publishing metadata (JSON-LD, feeds, search flags).
@@ -87,10 +90,10 @@ def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | Non
     indexing = None
     if not has_errors([*problems, *render_problems]):  # a failing build need not be indexed
         indexing = _search_index_meanwhile(cache.search_index, pages, config, workers.jobs > 1)
-    outputs = [*pages, *export_outputs(archive)]
+    outputs = [*pages, *export_outputs(archive, cache.reuse)]
     outputs += capture_outputs(archive)
     outputs += schema_outputs()  # editors validate front matter against these
-    outputs += [*dataset_outputs(archive), *feed_outputs(archive), *sitemap_outputs(archive, specs)]
+    outputs += [*dataset_outputs(archive), *feed_outputs(archive, cache.reuse), *sitemap_outputs(archive, specs)]
     if indexing is not None:
         search_files, search_problems = indexing()
         outputs += search_files

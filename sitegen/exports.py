@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from functools import partial
 from typing import Any
 
 from sitegen import fastjson
 from sitegen import model as m
 from sitegen.graph import Archive
 from sitegen.render import Output
+from sitegen.reuse import Reuse, reuse_or_compute
 from sitegen.urls import page_path
 
 ARCHIVE_FORMAT = 1
@@ -71,21 +74,59 @@ def _article_record(archive: Archive, article: m.Article) -> dict[str, Any]:
     }
 
 
-def archive_json(archive: Archive) -> Output:
+def _fragment(record: dict[str, Any]) -> bytes:
+    """A record as it appears in archive.json's top-level lists: two levels deep at indent 1.
+
+    JSON text has no raw newlines inside strings, so indenting every line is exact.
+    """
+    return fastjson.dumps(record, indent=1).replace("\n", "\n  ").encode("utf-8")
+
+
+_MARKER = re.compile(r'"\\u0000(\d+)\\u0000"')
+
+
+def _with_fragments(skeleton: dict[str, Any], fragments: list[bytes]) -> bytes:
+    """_dump(data), where the records' places in `skeleton` hold markers and their JSON is in `fragments`.
+
+    Each record is encoded on its own, so `serve` re-encodes only the records that changed.
+    """
+    parts = _MARKER.split(fastjson.dumps(skeleton, indent=1))
+    out = []
+    for index, part in enumerate(parts):
+        out.append(fragments[int(part)] if index % 2 else part.encode("utf-8"))
+    return b"".join(out) + b"\n"
+
+
+def archive_json(archive: Archive, reuse: Reuse | None = None) -> Output:
     """The whole graph in one stable, documented file (docs/archive-json.md)."""
     also = archive.relations.also_quoted
-    data = {
+    stories, backlinks = archive.relations.stories, archive.relations.backlinks
+    fragments: list[bytes] = []
+
+    def marker(fragment: bytes) -> str:
+        fragments.append(fragment)
+        return f"\x00{len(fragments) - 1}\x00"
+
+    articles = [marker(reuse_or_compute(
+        reuse, ("archive.json", "articles", a.slug),
+        (a, archive.bodies[("articles", a.slug)], stories.get(a.slug, ())),
+        lambda a=a: _fragment(_article_record(archive, a))))  # type: ignore[misc]
+        for a in sorted(archive.articles, key=lambda a: a.slug)]
+    entities = {c: [marker(reuse_or_compute(
+        reuse, ("archive.json", c, e.slug), (e, backlinks.get((c, e.slug), ())),
+        lambda e=e: _fragment(_entity_record(archive, e))))  # type: ignore[misc]
+        for e in sorted(es, key=lambda e: e.slug)] for c, es in archive.entities.items()}
+    skeleton = {
         "format": ARCHIVE_FORMAT,
         "site": {"title": archive.config.title, "base_url": archive.config.base_url,
                  "language": archive.config.language},
-        "articles": [_article_record(archive, a) for a in sorted(archive.articles, key=lambda a: a.slug)],
-        **{c: [_entity_record(archive, e) for e in sorted(es, key=lambda e: e.slug)]
-           for c, es in archive.entities.items()},
+        "articles": articles,
+        **entities,
         "also_quoted": [{"quote": f"articles/{k.article}#quote-{k.quote}",
                          "also": [f"articles/{r.article}#quote-{r.quote}" for r in v]}
                         for k, v in sorted(also.items(), key=lambda kv: (kv[0].article, kv[0].quote))],
     }
-    return Output("archive.json", _dump(data))
+    return Output("archive.json", _with_fragments(skeleton, fragments))
 
 
 def _target(source: str, exact: str, prefix: str, suffix: str) -> dict[str, Any]:
@@ -142,5 +183,8 @@ def annotation_collection(archive: Archive, article: m.Article) -> Output:
     return Output(f"annotations/{article.slug}.jsonld", _dump(data))
 
 
-def export_outputs(archive: Archive) -> list[Output]:
-    return [archive_json(archive), *(annotation_collection(archive, a) for a in archive.articles)]
+def export_outputs(archive: Archive, reuse: Reuse | None = None) -> list[Output]:
+    base = archive.config.base_url
+    return [archive_json(archive, reuse), *(reuse_or_compute(
+        reuse, ("annotations", a.slug), (a, archive.bodies[("articles", a.slug)], base),
+        partial(annotation_collection, archive, a)) for a in archive.articles)]

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from functools import partial
 from xml.sax.saxutils import escape, quoteattr
 
 from sitegen import __version__
 from sitegen import model as m
 from sitegen.graph import Archive
 from sitegen.render import Output
+from sitegen.reuse import Reuse, reuse_or_compute
 from sitegen.urls import page_path
 from sitegen.views import LABELS
 
@@ -96,7 +98,7 @@ def _entry(archive: Archive, article: m.Article, base: str, fallback: dt.datetim
 
 
 def atom_feed(archive: Archive, collection: str | None = None, slug: str | None = None,
-              fallback: dt.datetime | None = None) -> Output:
+              fallback: dt.datetime | None = None, reuse: Reuse | None = None) -> Output:
     config = archive.config
     base = config.base_url.rstrip("/") + "/"
     fallback = fallback or fallback_time(archive)  # a scan of every article: pass it in for many feeds
@@ -122,7 +124,9 @@ def atom_feed(archive: Archive, collection: str | None = None, slug: str | None 
         f"  <author><name>{escape(config.title)}</name><uri>{escape(base)}</uri></author>",
         f"  <generator version=\"{__version__}\">sitegen</generator>",
     ]
-    body = [_entry(archive, a, base, fallback) for a in articles]
+    # An entry reads its article and entity names only (see Archive.names_version).
+    body = [reuse_or_compute(reuse, ("feed-entry", a.slug), (a, base, fallback, archive.names_version),
+                             partial(_entry, archive, a, base, fallback)) for a in articles]
     return Output(path, ("\n".join([*head, *body, "</feed>"]) + "\n").encode("utf-8"))
 
 
@@ -131,11 +135,11 @@ def has_feed(archive: Archive, collection: str, slug: str) -> bool:
     return bool(feed_articles(archive, collection, slug))
 
 
-def feed_outputs(archive: Archive) -> list[Output]:
+def feed_outputs(archive: Archive, reuse: Reuse | None = None) -> list[Output]:
     """The archive's feed and one per entity with articles."""
     fallback = fallback_time(archive)
-    outputs = [atom_feed(archive, fallback=fallback)]
+    outputs = [atom_feed(archive, fallback=fallback, reuse=reuse)]
     for collection, entities in archive.entities.items():
-        outputs += [atom_feed(archive, collection, e.slug, fallback) for e in entities
+        outputs += [atom_feed(archive, collection, e.slug, fallback, reuse) for e in entities
                     if has_feed(archive, collection, e.slug)]
     return outputs

@@ -13,6 +13,7 @@ from sitegen.diagnostics import Diagnostic, did_you_mean, error, suggestion, war
 from sitegen.markdown.annotate import MentionMatcher
 from sitegen.parallel import Workers
 from sitegen.relations import Relations, derive_relations
+from sitegen.reuse import Reuse, reuse_or_compute
 
 Key = tuple[str, str]
 
@@ -30,6 +31,9 @@ class Archive:
     captures: dict[str, bytes] = field(default_factory=dict)
     views: dict[Key, dict[str, object]] = field(default_factory=dict, compare=False, repr=False)
     """Plain-data views of records (views.py), built once per build: pages repeat them thousands of times."""
+    names_version: object = field(default=None, compare=False, repr=False)
+    """The same object from build to build while no entity changed and no article came or went
+    (see reuse.py): steps that read entity names and paths are keyed by it."""
 
     def get(self, collection: str, slug: str) -> m.Document:
         return self.by_key[(collection, slug)]
@@ -45,17 +49,22 @@ def _stub(ref: m.Ref) -> m.Entity:
     return cls(collection=ref.collection, slug=ref.slug, path="", name=name, stub=True)
 
 
-def _resolve_speakers(articles: list[m.Article], by_key: dict[Key, m.Document]) -> list[m.Article]:
+def _resolve_speakers(articles: list[m.Article], by_key: dict[Key, m.Document],
+                      reuse: Reuse | None = None) -> list[m.Article]:
     """A quote's speaker may be a person or an organisation; pin each to its collection."""
     result = []
     for article in articles:
-        quotes = []
-        for quote in article.quotes:
-            slug = quote.speaker.slug
-            collection = "organisations" if ("organisations", slug) in by_key and \
-                ("people", slug) not in by_key else "people"
-            quotes.append(replace(quote, speaker=replace(quote.speaker, collection=collection)))
-        result.append(replace(article, quotes=tuple(quotes)))
+        collections = tuple("organisations" if ("organisations", q.speaker.slug) in by_key and
+                            ("people", q.speaker.slug) not in by_key else "people" for q in article.quotes)
+        if all(q.speaker.collection == c for q, c in zip(article.quotes, collections, strict=True)):
+            result.append(article)  # the same object, so later steps can tell it is unchanged
+            continue
+
+        def pinned(article: m.Article = article, collections: tuple[str, ...] = collections) -> m.Article:
+            return replace(article, quotes=tuple(
+                replace(q, speaker=replace(q.speaker, collection=c))
+                for q, c in zip(article.quotes, collections, strict=True)))
+        result.append(reuse_or_compute(reuse, ("speakers", article.slug), (article, collections), pinned))
     return result
 
 
@@ -97,39 +106,55 @@ def _check_refs(documents: list[m.Document], by_key: dict[Key, m.Document]) -> l
     return problems
 
 
-def _unreferenced_mentions(articles: list[m.Article], registry: Registry,
-                           bodies: dict[Key, Body]) -> list[Diagnostic]:
+def _unreferenced_mentions(articles: list[m.Article], registry: Registry, bodies: dict[Key, Body],
+                           version: object, reuse: Reuse | None) -> list[Diagnostic]:
     """Entities whose names occur in a body that does not reference them: a suggestion each."""
-    everyone: dict[str, Key] = {}
-    for key, forms in sorted(registry.forms.items()):
-        for form in forms:
-            everyone.setdefault(form, key)
-    matcher = MentionMatcher(everyone)
+    matcher: MentionMatcher | None = None
     problems = []
     for article in articles:
-        referenced = {(r.collection, r.slug) for r in article.references()}
-        explicit = {(mn.collection, mn.slug) for mn in bodies[("articles", article.slug)].mentions}
-        reported: set[Key] = set()
-        body_lines = article.body.split("\n")
-        for block in bodies[("articles", article.slug)].blocks:
-            for start, end, key in matcher.find(block):
-                if key in referenced or key in explicit or key in reported or key[0] == "articles":
-                    continue
-                reported.add(key)
-                # The first place the words are written (blocks hold visible text, not source lines).
-                line, column = next(((n, text.find(block[start:end]) + 1) for n, text in enumerate(body_lines)
-                                     if block[start:end] in text), (0, 0))
-                problems.append(suggestion(
-                    article.path, article.body_line + line if column else 1, column or 1, "mention-unreferenced",
-                    f"the body mentions {registry.names[key]} but the front matter does not reference it",
-                    f"add '{key[1]}' to '{key[0]}'"))
+        body = bodies[("articles", article.slug)]
+        inputs = (article, body, version)
+        found = reuse.kept(("unreferenced", article.slug), inputs) if reuse else None
+        if found is None:
+            if matcher is None:  # only when some article needs it: the whole archive's forms
+                everyone: dict[str, Key] = {}
+                for key, forms in sorted(registry.forms.items()):
+                    for form in forms:
+                        everyone.setdefault(form, key)
+                matcher = MentionMatcher(everyone)
+            found = _unreferenced_in(article, body, registry, matcher)
+        if reuse:
+            reuse.keep(("unreferenced", article.slug), inputs, found)
+        problems += found
+    return problems
+
+
+def _unreferenced_in(article: m.Article, body: Body, registry: Registry,
+                     matcher: MentionMatcher) -> list[Diagnostic]:
+    problems = []
+    referenced = {(r.collection, r.slug) for r in article.references()}
+    explicit = {(mn.collection, mn.slug) for mn in body.mentions}
+    reported: set[Key] = set()
+    body_lines = article.body.split("\n")
+    for block in body.blocks:
+        for start, end, key in matcher.find(block):
+            if key in referenced or key in explicit or key in reported or key[0] == "articles":
+                continue
+            reported.add(key)
+            # The first place the words are written (blocks hold visible text, not source lines).
+            line, column = next(((n, text.find(block[start:end]) + 1) for n, text in enumerate(body_lines)
+                                 if block[start:end] in text), (0, 0))
+            problems.append(suggestion(
+                article.path, article.body_line + line if column else 1, column or 1, "mention-unreferenced",
+                f"the body mentions {registry.names[key]} but the front matter does not reference it",
+                f"add '{key[1]}' to '{key[0]}'"))
     return problems
 
 
 def build_archive(documents: tuple[m.Document, ...], config: Config,
                   captures: dict[str, bytes] | None = None,
                   body_cache: dict[object, tuple[Body, list[Diagnostic]]] | None = None,
-                  workers: Workers | None = None) -> tuple[Archive, list[Diagnostic]]:
+                  workers: Workers | None = None, reuse: Reuse | None = None) -> tuple[Archive, list[Diagnostic]]:
     """Resolve every reference, render bodies, and derive all relations of the archive."""
     problems: list[Diagnostic] = []
     by_key: dict[Key, m.Document] = {}
@@ -140,7 +165,7 @@ def build_archive(documents: tuple[m.Document, ...], config: Config,
                                   f"{key[0]}/{key[1]} is defined twice"))
             continue
         by_key[key] = document
-    articles = _resolve_speakers([d for d in by_key.values() if isinstance(d, m.Article)], by_key)
+    articles = _resolve_speakers([d for d in by_key.values() if isinstance(d, m.Article)], by_key, reuse)
     for article in articles:
         by_key[("articles", article.slug)] = article
     problems += _check_refs(list(by_key.values()), by_key)
@@ -150,34 +175,51 @@ def build_archive(documents: tuple[m.Document, ...], config: Config,
     registry = Registry(
         names={k: d.name for k, d in by_key.items()},
         forms={(e.collection, e.slug): e.surface_forms for e in entities if not e.stub})
+    # What every body may depend on besides its own document: the entities (the same objects
+    # while their files are unchanged; stubs compare equal), which articles exist and the
+    # linking rule. While it holds, an unchanged document's body is the previous build's.
+    version = reuse_or_compute(reuse, "registry", (
+        config.mention_link, tuple(e for e in entities), tuple(a.slug for a in articles)), object)
     bodies: dict[Key, Body] = {}
     cache = body_cache if body_cache is not None else {}
     known = frozenset(registry.names)
+    kept: dict[Key, tuple[Body, list[Diagnostic]]] = {}
     wanted: list[tuple[Key, object, Callable[[], tuple[Body, list[Diagnostic]]]]] = []
-    for article in articles:
-        # Everything the rendered body depends on, so a cached body is never stale.
-        forms_key = tuple(sorted(
-            (k, registry.forms.get((k.collection, k.slug), ()), registry.names.get((k.collection, k.slug), ""))
-            for k in set(article.references()) | {q.speaker for q in article.quotes}))
-        wanted.append((("articles", article.slug), ("article", article, forms_key, config.mention_link, known),
-                       partial(render_article_body, article, registry, config.mention_link)))
-    for entity in entities:
-        wanted.append(((entity.collection, entity.slug), ("entity", entity, known),
-                       partial(render_entity_body, entity, registry)))
+    documents_in_order: list[tuple[Key, m.Document]] = [(("articles", a.slug), a) for a in articles]
+    documents_in_order += [((e.collection, e.slug), e) for e in entities]
+    for body_key, document in documents_in_order:
+        found = reuse.kept(("body", body_key), (document, version)) if reuse else None
+        if found is not None:
+            kept[body_key] = found
+        elif isinstance(document, m.Article):
+            # Everything the rendered body depends on, so a cached body is never stale.
+            forms_key = tuple(sorted(
+                (k, registry.forms.get((k.collection, k.slug), ()), registry.names.get((k.collection, k.slug), ""))
+                for k in set(document.references()) | {q.speaker for q in document.quotes}))
+            wanted.append((body_key, ("article", document, forms_key, config.mention_link, known),
+                           partial(render_article_body, document, registry, config.mention_link)))
+        else:
+            assert isinstance(document, m.Entity)
+            wanted.append((body_key, ("entity", document, known), partial(render_entity_body, document, registry)))
     missing = [(key, render) for _, key, render in wanted if key not in cache]
     # Bodies are independent of each other: render the missing ones on every core the build may use.
     for (key, _), rendered in zip(missing, (workers or Workers()).run([r for _, r in missing]), strict=True):
         cache[key] = rendered
     for body_key, key, _ in wanted:
-        bodies[body_key], found = cache[key]
-        problems += found
-    problems += _unreferenced_mentions(articles, registry, bodies)
+        kept[body_key] = cache[key]
+    for body_key, document in documents_in_order:
+        bodies[body_key], found_problems = kept[body_key]
+        problems += found_problems
+        if reuse:
+            reuse.keep(("body", body_key), (document, version), kept[body_key])
+    problems += _unreferenced_mentions(articles, registry, bodies, version, reuse)
     # Missing capture files are reported by checks_project.missing_captures, at the capture.file value.
 
     ordered_articles = tuple(sorted(articles, key=lambda a: a.sort_key, reverse=True))
     grouped = {c: tuple(sorted((e for e in entities if e.collection == c),
                                key=lambda e: (e.sort_key, e.slug)))
                for c in m.ENTITY_COLLECTIONS}
-    relations = derive_relations(ordered_articles, grouped, bodies)
-    archive = Archive(config, ordered_articles, grouped, by_key, bodies, relations, captures or {})
+    relations = derive_relations(ordered_articles, grouped, bodies, reuse)
+    archive = Archive(config, ordered_articles, grouped, by_key, bodies, relations, captures or {},
+                      names_version=version)
     return archive, problems

@@ -10,9 +10,11 @@ import difflib
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import partial
 
 from sitegen import model as m
 from sitegen.bodies import Body
+from sitegen.reuse import Reuse, reuse_or_compute
 
 Key = tuple[str, str]
 
@@ -115,8 +117,31 @@ def _stories(articles: tuple[m.Article, ...]) -> dict[str, tuple[str, ...]]:
     return {slug: tuple(s for s in groups[find(slug)] if s != slug) for slug in parent}
 
 
+@dataclass(frozen=True, slots=True)
+class _Contribution:
+    """What one article adds to the relations: a pure function of the article and its body."""
+
+    keys: tuple[Key, ...]
+    item: TimelineItem
+    quotes: tuple[tuple[Key, QuoteRef], ...]
+    mentions: tuple[tuple[Key, tuple[MentionInContext, ...]], ...]
+
+
+def _contribution(article: m.Article, body: Body) -> _Contribution:
+    grouped: dict[Key, list[MentionInContext]] = defaultdict(list)
+    for found in body.mentions:
+        grouped[(found.collection, found.slug)].append(MentionInContext(
+            article.slug, found.id if found.placed else "", found.sentence, found.sentence_start,
+            found.sentence_start + found.end - found.start))
+    return _Contribution(
+        tuple(dict.fromkeys((r.collection, r.slug) for r in article.references())),
+        TimelineItem(article.sort_key[0], "articles", article.slug),
+        tuple(((q.speaker.collection, q.speaker.slug), QuoteRef(article.slug, q.id)) for q in article.quotes),
+        tuple((k, tuple(v)) for k, v in grouped.items()))
+
+
 def derive_relations(articles: tuple[m.Article, ...], entities: dict[str, tuple[m.Entity, ...]],
-                     bodies: dict[Key, Body]) -> Relations:
+                     bodies: dict[Key, Body], reuse: Reuse | None = None) -> Relations:
     """Everything a page shows about other pages, computed once from the resolved records."""
     backlinks: dict[Key, list[str]] = defaultdict(list)
     mentions: dict[Key, list[MentionInContext]] = defaultdict(list)
@@ -127,21 +152,20 @@ def derive_relations(articles: tuple[m.Article, ...], entities: dict[str, tuple[
     items_of: dict[Key, list[TimelineItem]] = defaultdict(list)
 
     for article in articles:  # newest first, so every list below is newest first
-        keys = list(dict.fromkeys((r.collection, r.slug) for r in article.references()))
-        item = TimelineItem(article.sort_key[0], "articles", article.slug)
-        for key in keys:
+        body = bodies[("articles", article.slug)]
+        part = reuse_or_compute(reuse, ("relations", article.slug), (article, body),
+                                partial(_contribution, article, body))
+        for key in part.keys:
             backlinks[key].append(article.slug)
-            items_of[key].append(item)
-            co_counts[key].update(k for k in keys if k != key)
+            items_of[key].append(part.item)
+            # Counted in C, the article's own key included; it is left out when ranking.
+            co_counts[key].update(part.keys)
         for event in article.events:
             (reported if event.coverage == "reported" else background)[event.ref.slug].append(article.slug)
-        for quote in article.quotes:
-            quotes_by[(quote.speaker.collection, quote.speaker.slug)].append(QuoteRef(article.slug, quote.id))
-        body = bodies[("articles", article.slug)]
-        for found in body.mentions:
-            mentions[(found.collection, found.slug)].append(MentionInContext(
-                article.slug, found.id if found.placed else "", found.sentence, found.sentence_start,
-                found.sentence_start + found.end - found.start))
+        for speaker, ref in part.quotes:
+            quotes_by[speaker].append(ref)
+        for key, found in part.mentions:
+            mentions[key] += found
 
     events_of: dict[Key, list[str]] = defaultdict(list)
     event_items = []
@@ -165,11 +189,13 @@ def derive_relations(articles: tuple[m.Article, ...], entities: dict[str, tuple[
         backlinks={k: tuple(v) for k, v in backlinks.items()},
         mentions={k: tuple(v) for k, v in mentions.items()},
         quotes_by={k: tuple(v) for k, v in quotes_by.items()},
-        co_mentions={k: tuple(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))) for k, c in co_counts.items()},
+        co_mentions={k: tuple(sorted(((o, n) for o, n in c.items() if o != k), key=lambda kv: (-kv[1], kv[0])))
+                     for k, c in co_counts.items()},
         reported_by={k: tuple(v) for k, v in reported.items()},
         background_in={k: tuple(v) for k, v in background.items()},
         stories=_stories(articles),
-        also_quoted=_also_quoted(articles),
+        also_quoted=reuse_or_compute(reuse, "also-quoted", tuple((a.slug, a.quotes) for a in articles),
+                                     partial(_also_quoted, articles)),
         timeline=ordered(event_items + dated_articles),
         entity_timelines={k: ordered([i for i in v if i.sort_key != (0, 0, 0, 0)]) for k, v in items_of.items()},
         events_of={k: tuple(dict.fromkeys(v)) for k, v in events_of.items()},
