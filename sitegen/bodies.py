@@ -38,10 +38,13 @@ class Registry:
     forms: dict[tuple[str, str], tuple[str, ...]]
 
     def url_from(self, from_page: str) -> EntityUrl:
+        made: dict[tuple[str, str], str | None] = {}  # a body links the same few entities many times
+
         def url(collection: str, slug: str) -> str | None:
-            if (collection, slug) not in self.names:
-                return None
-            return relative(from_page, page_path(collection, slug))
+            key = (collection, slug)
+            if key not in made:
+                made[key] = relative(from_page, page_path(collection, slug)) if key in self.names else None
+            return made[key]
         return url
 
 

@@ -25,7 +25,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from sitegen.markdown.textspans import Span, block_text, wrap_spans
+from sitegen.markdown.textspans import _BREAKS, _TEXT_TYPES, Span, wrap_spans
 
 _WORD = r"[\w\u00C0-\u024F]"
 
@@ -60,6 +60,8 @@ class FoundMention:
 
 
 _WORD_CHAR = re.compile(_WORD)
+_APART = "\x00"
+"""Joins texts searched together (markdown-it replaces NUL in its input, so texts lack it)."""
 _FEW_FORMS = 48
 """Up to this many forms, a str.find per form beats compiling a regex (one per article)."""
 
@@ -112,6 +114,23 @@ class MentionMatcher:
             body = "|".join(re.escape(f) for f in ordered)
             self._alternation = re.compile(rf"(?<!{_WORD})(?:{body})(?!{_WORD})")
 
+    def find_each(self, texts: list[str]) -> list[list[tuple[int, int, tuple[str, str]]]]:
+        """`[self.find(t) for t in texts]`; few forms are searched for once in all the texts."""
+        if (self._trie is not None or self._alternation is not None
+                or any(_APART in f for f in self.forms) or any(_APART in t for t in texts)):
+            return [self.find(text) for text in texts]
+        # A form cannot span the separator, and it reads as a non-word character at either edge
+        # as a text's start and end do, so each text's matches are the same as when searched alone.
+        starts, at = [], 0
+        for text in texts:
+            starts.append(at)
+            at += len(text) + 1
+        each: list[list[tuple[int, int, tuple[str, str]]]] = [[] for _ in texts]
+        for start, end, ref in self._find_few(_APART.join(texts)):
+            block = bisect.bisect_right(starts, start) - 1
+            each[block].append((start - starts[block], end - starts[block], ref))
+        return each
+
     def find(self, text: str) -> list[tuple[int, int, tuple[str, str]]]:
         if self._alternation is not None:
             return [(m.start(), m.end(), self.forms[m.group()]) for m in self._alternation.finditer(text)]
@@ -153,9 +172,14 @@ _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "gen", "maj", "lt", "col", "c
                   "gov", "sen", "rep", "st", "no", "vs", "jr", "sr", "u.s", "u.n", "u.k", "e.g", "i.e"}
 
 
+_WORD_BEFORE_STOP = re.compile(r"([\w.]+)[.!?]$")
+
+
 def _ends_sentence(text: str, match: re.Match[str]) -> bool:
     # Only the word before the stop matters: a window keeps this constant-time in long paragraphs.
-    before = re.search(r"([\w.]+)[.!?]$", text[max(0, match.start() - 64):match.start() + 1])
+    # pos/endpos search the window as if sliced out (`$` matches at endpos) without copying it.
+    stop = match.start()
+    before = _WORD_BEFORE_STOP.search(text, max(0, stop - 64), stop + 1)
     word = before.group(1).lower().rsplit("-", 1)[-1] if before else ""
     return word not in _ABBREVIATIONS and not (len(word) == 1 and word.isalpha())
 
@@ -190,24 +214,24 @@ def annotate_plugin(md: MarkdownIt) -> None:
     md.add_render_rule("mention_close", _render_mention_close)
 
 
-def _find_all(haystack: str, needle: str) -> list[int]:
-    found, pos = [], haystack.find(needle)
-    while pos != -1:
-        found.append(pos)
-        pos = haystack.find(needle, pos + 1)
-    return found
-
-
-def _explicit_spans(children: list[Token]) -> list[tuple[int, int, tuple[str, str]]]:
-    spans, pos, current = [], 0, None
+def _text_and_links(children: list[Token]) -> tuple[str, list[tuple[int, int, tuple[str, str]]]]:
+    """The block's visible text (as block_text) and the spans of its resolved entity links, in one pass."""
+    parts, spans, pos, current = [], [], 0, None
     for token in children:
-        if token.type == "link_open" and token.meta.get("entity") and not token.meta.get("unresolved"):
-            current = (pos, token.meta["entity"])
-        elif token.type == "link_close" and current:
+        kind = token.type
+        if kind in _TEXT_TYPES:
+            parts.append(token.content)
+            pos += len(token.content)
+        elif kind in _BREAKS:
+            parts.append(" ")
+            pos += 1
+        elif kind == "link_open":
+            if token.meta.get("entity") and not token.meta.get("unresolved"):
+                current = (pos, token.meta["entity"])
+        elif kind == "link_close" and current:
             spans.append((current[0], pos, current[1]))
             current = None
-        pos += len(block_text([token]))
-    return spans
+    return "".join(parts), spans
 
 
 def _annotate(state: StateCore) -> None:
@@ -216,42 +240,55 @@ def _annotate(state: StateCore) -> None:
     matcher: MentionMatcher | None = env.get("matcher")
     rule = env.get("mention_rule", "first-in-paragraph")
     hits: dict[str, list[tuple[int, int, int]]] = {a.id: [] for a in anchors}
+    # Built once per body, not once per block: (needle, prefix length, exact length, hit list).
+    needles = [(a.prefix + a.exact + a.suffix, len(a.prefix), len(a.exact), hits[a.id]) for a in anchors]
     mentions: list[FoundMention] = []
     blocks: list[str] = []
     linked_in_article: set[tuple[str, str]] = set()
     block_spans: list[tuple[int, list[Span]]] = []
 
     inline_tokens = [(i, t) for i, t in enumerate(state.tokens) if t.type == "inline" and t.children]
+    texts = [_text_and_links(t.children) for _, t in inline_tokens]  # type: ignore[arg-type]
+    matches = matcher.find_each([text for text, _ in texts]) if matcher is not None else []
     for number, (index, token) in enumerate(inline_tokens):
         assert token.children is not None
-        text = block_text(token.children)
+        text, links = texts[number]
         blocks.append(text)
         spans: list[Span] = []
-        for anchor in anchors:
-            needle = anchor.prefix + anchor.exact + anchor.suffix
-            for pos in _find_all(text, needle):
-                start = pos + len(anchor.prefix)
-                hits[anchor.id].append((number, start, start + len(anchor.exact)))
-        linked_in_block: set[tuple[str, str]] = set()
-        found = [(s, e, ref, True) for s, e, ref in _explicit_spans(token.children)]
+        for needle, before, size, hit in needles:
+            pos = text.find(needle)
+            while pos != -1:
+                hit.append((number, pos + before, pos + before + size))
+                pos = text.find(needle, pos + 1)
+        found = [(s, e, ref, True) for s, e, ref in links]
         if matcher is not None:
-            explicit_ranges = [(s, e) for s, e, _, _ in found]
-            found += [(s, e, ref, False) for s, e, ref in matcher.find(text)
-                      if not any(a <= s < b for a, b in explicit_ranges)]
-        breaks = sentence_breaks(text) if found else ([], [])  # only mentions need sentences
-        for start, end, ref, explicit in sorted(found, key=lambda f: (f[0], f[1])):
+            if links:
+                found += [(s, e, ref, False) for s, e, ref in matches[number]
+                          if not any(a <= s < b for a, b, _ in links)]
+            else:
+                found += [(s, e, ref, False) for s, e, ref in matches[number]]
+        if not found:
+            block_spans.append((index, spans))
+            continue
+        linked_in_block: set[tuple[str, str]] = set()
+        explicit_here: list[FoundMention] = []
+        breaks = sentence_breaks(text)  # only mentions need sentences
+        found.sort(key=lambda f: (f[0], f[1]))
+        for start, end, ref, explicit in found:
             ident = f"m-{len(mentions) + 1}"
             linked = explicit or _should_link(rule, ref, linked_in_block, linked_in_article)
             sentence, offset = sentence_around(text, start, end, breaks)
-            mentions.append(FoundMention(ref[0], ref[1], ident, number, start, end, linked,
-                                         explicit, sentence, offset))
+            mention = FoundMention(ref[0], ref[1], ident, number, start, end, linked, explicit, sentence, offset)
+            mentions.append(mention)
             if explicit:
+                explicit_here.append(mention)
                 continue  # the link token itself carries the mention; see _tag_explicit
             url = env["entity_url"](*ref) if linked else None
             spans.append(Span(start, end, Token("mention_open", "a", 1, meta={
                 "id": ident, "url": url, "collection": ref[0]}),
                 Token("mention_close", "a", -1, meta={"url": url}), single_text=True, rank=2))
-        _tag_explicit(token.children, [m for m in mentions if m.block == number and m.explicit])
+        if explicit_here:
+            _tag_explicit(token.children, explicit_here)
         block_spans.append((index, spans))
 
     # Anchors are wrapped only where they match exactly once; the model reports the rest.
