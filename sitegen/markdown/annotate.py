@@ -172,16 +172,8 @@ _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "gen", "maj", "lt", "col", "c
                   "gov", "sen", "rep", "st", "no", "vs", "jr", "sr", "u.s", "u.n", "u.k", "e.g", "i.e"}
 
 
-_WORD_BEFORE_STOP = re.compile(r"([\w.]+)[.!?]$")
-
-
-def _ends_sentence(text: str, match: re.Match[str]) -> bool:
-    # Only the word before the stop matters: a window keeps this constant-time in long paragraphs.
-    # pos/endpos search the window as if sliced out (`$` matches at endpos) without copying it.
-    stop = match.start()
-    before = _WORD_BEFORE_STOP.search(text, max(0, stop - 64), stop + 1)
-    word = before.group(1).lower().rsplit("-", 1)[-1] if before else ""
-    return word not in _ABBREVIATIONS and not (len(word) == 1 and word.isalpha())
+_WORD_RUN = re.compile(r"[\w.]*")
+"""Matched in the reversed paragraph: the word (letters, digits, dots) just before a stop."""
 
 
 SentenceBreaks = tuple[list[int], list[int]]
@@ -189,8 +181,21 @@ SentenceBreaks = tuple[list[int], list[int]]
 
 def sentence_breaks(text: str) -> SentenceBreaks:
     """Start and end offsets of every sentence break in a paragraph, found once for all its mentions."""
-    found = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(text) if _ends_sentence(text, m)]
-    return [s for s, _ in found], [e for _, e in found]
+    starts: list[int] = []
+    ends: list[int] = []
+    size, backwards = len(text), ""
+    for match in _SENTENCE_END.finditer(text):
+        stop = match.start()
+        backwards = backwards or text[::-1]
+        # Only the word before the stop matters, at most 64 characters of it (constant time in
+        # long paragraphs). Matched forwards in the reversed text, it costs its own length; a
+        # backwards search from the window's start retried every position of the window.
+        run = _WORD_RUN.match(backwards, size - stop, size - max(0, stop - 64))
+        word = text[stop - (run.end() - run.start()):stop].lower()  # type: ignore[union-attr]
+        if word not in _ABBREVIATIONS and not (len(word) == 1 and word.isalpha()):
+            starts.append(stop)
+            ends.append(match.end())
+    return starts, ends
 
 
 def sentence_around(text: str, start: int, end: int,
