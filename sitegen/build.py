@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from sitegen.authoring.jsonschema import schema_outputs
@@ -19,6 +20,7 @@ from sitegen.graph import Archive, build_archive
 from sitegen.load import load_project, load_theme_assets
 from sitegen.markdown.highlight import pygments_css
 from sitegen.memo import RenderMemo
+from sitegen.page_inputs import record_pages
 from sitegen.pages import plan_pages
 from sitegen.parallel import Workers
 from sitegen.render import Output, render_pages, theme_dirs
@@ -83,7 +85,8 @@ def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | Non
     problems = [*loaded.diagnostics, *problems]
     environment = cache.pages.start_build(config)
     # The search page and every page's publishing metadata (JSON-LD, feeds, search flags).
-    specs = publish_context(archive, [*plan_pages(archive), *search_page(config)])
+    specs = publish_context(archive, [*plan_pages(archive, partial(record_pages, reuse=cache.reuse)),
+                                      *search_page(config)])
     # Pages rendered in worker processes could not be remembered here: the memo serves serial builds.
     memo = cache.pages if workers.jobs <= 1 else None
     pages, render_problems = render_pages(environment, specs, config, progress, memo, workers)

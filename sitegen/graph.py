@@ -109,6 +109,13 @@ def _check_refs(documents: list[m.Document], by_key: dict[Key, m.Document]) -> l
 def _unreferenced_mentions(articles: list[m.Article], registry: Registry, bodies: dict[Key, Body],
                            version: object, reuse: Reuse | None) -> list[Diagnostic]:
     """Entities whose names occur in a body that does not reference them: a suggestion each."""
+    def archive_matcher() -> MentionMatcher:
+        everyone: dict[str, Key] = {}
+        for key, forms in sorted(registry.forms.items()):
+            for form in forms:
+                everyone.setdefault(form, key)
+        return MentionMatcher(everyone)
+
     matcher: MentionMatcher | None = None
     problems = []
     for article in articles:
@@ -116,12 +123,8 @@ def _unreferenced_mentions(articles: list[m.Article], registry: Registry, bodies
         inputs = (article, body, version)
         found = reuse.kept(("unreferenced", article.slug), inputs) if reuse else None
         if found is None:
-            if matcher is None:  # only when some article needs it: the whole archive's forms
-                everyone: dict[str, Key] = {}
-                for key, forms in sorted(registry.forms.items()):
-                    for form in forms:
-                        everyone.setdefault(form, key)
-                matcher = MentionMatcher(everyone)
+            # Built only when some article needs it, and kept while the entities are unchanged.
+            matcher = matcher or reuse_or_compute(reuse, "archive-matcher", (version,), archive_matcher)
             found = _unreferenced_in(article, body, registry, matcher)
         if reuse:
             reuse.keep(("unreferenced", article.slug), inputs, found)

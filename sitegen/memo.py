@@ -107,6 +107,8 @@ class RenderMemo:
         self._all_templates: Digest = b""
         self._site: dict[str, Any] | None = None
         self._site_digest: Digest = b""
+        self._contexts: tuple[dict[str, tuple[object, Digest | None]], ...] = ({}, {})
+        """Per page path, this build's and the last build's context object and its digest."""
         self.rendered = 0
         """Pages rendered by the latest build (the rest came from the memo)."""
         self.reused = 0
@@ -117,6 +119,8 @@ class RenderMemo:
         if current:  # a build that rendered nothing (it crashed early) keeps the older memo
             # Two builds back, so one broken build (say content/ moved away) loses nothing.
             self._generations = ({}, current, previous)
+        if self._contexts[0]:
+            self._contexts = ({}, self._contexts[0])
         self.rendered = self.reused = 0
         search_paths = [str(d / "templates") for d in theme_dirs(config)]
         files = _read_templates(search_paths)
@@ -163,7 +167,11 @@ class RenderMemo:
         """The page's HTML as UTF-8, from the memo when nothing it depends on has changed."""
         if site is not self._site:  # one site dict per build: digest it once
             self._site, self._site_digest = site, data_digest(site) or b""
-        context = data_digest(spec.context)
+        # A page planned from unchanged inputs keeps its very context object (page_inputs.py),
+        # and contexts are never changed once planned: its digest is the one taken last build.
+        known = self._contexts[1].get(spec.path)
+        context = known[1] if known is not None and known[0] is spec.context else data_digest(spec.context)
+        self._contexts[0][spec.path] = (spec.context, context)
         key = None
         if context is not None and self._site_digest:
             key = _digest(self._chain_digest(environment, spec.template), spec.template.encode(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
@@ -220,11 +221,15 @@ def home_page(archive: Archive) -> PageSpec:
         "counts": counts, "span": span})
 
 
-def plan_pages(archive: Archive) -> list[PageSpec]:
-    """Every HTML page of the site, in a stable order."""
+def plan_pages(archive: Archive,
+               record_pages: Callable[[Archive], list[PageSpec]] | None = None) -> list[PageSpec]:
+    """Every HTML page of the site, in a stable order; `record_pages` plans the article and entity pages."""
     pages = [home_page(archive), timeline_page(archive), *index_pages(archive)]
-    pages += [article_page(archive, a) for a in archive.articles]
-    for entities in archive.entities.values():
-        pages += [entity_page(archive, e) for e in entities]
+    if record_pages is not None:
+        pages += record_pages(archive)
+    else:
+        pages += [article_page(archive, a) for a in archive.articles]
+        for entities in archive.entities.values():
+            pages += [entity_page(archive, e) for e in entities]
     pages.append(PageSpec("404.html", "404.html", {}))
     return pages

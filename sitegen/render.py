@@ -88,8 +88,8 @@ def render_page(env: Environment, spec: PageSpec, site: dict[str, Any]) -> str:
     if "body_html" in context:
         # Bodies come from our Markdown renderer, which escapes all text and drops raw HTML.
         context["body_html"] = Markup(context["body_html"])
-    for note in context.get("notes", ()):
-        note["html"] = Markup(note["html"])
+    if "notes" in context:  # copies: the context is memoised and must not change
+        context["notes"] = [{**note, "html": Markup(note["html"])} for note in context["notes"]]
     return env.get_template(spec.template).render(context)
 
 

@@ -182,7 +182,8 @@ def _describe(archive: Archive, spec: PageSpec) -> tuple[str, str, list[Node]]:
                                                                           config.title)]
 
 
-def _page_publish(archive: Archive, spec: PageSpec) -> dict[str, Any]:
+def page_publish(archive: Archive, spec: PageSpec) -> dict[str, Any]:
+    """One page's publishing metadata: title, description, JSON-LD, OpenGraph, feeds, search flags."""
     config = archive.config
     key = _key_of(archive, spec.path)
     title, description, graph = _describe(archive, spec)
@@ -218,9 +219,9 @@ def _page_publish(archive: Archive, spec: PageSpec) -> dict[str, Any]:
 
 
 def publish_context(archive: Archive, specs: list[PageSpec]) -> list[PageSpec]:
-    """Every page with its `publish` metadata added to the context."""
-    return [replace(spec, context={**spec.context, "publish": _page_publish(archive, spec)})
-            for spec in specs]
+    """Every page with its `publish` metadata added to the context (pages planned with it are kept)."""
+    return [spec if "publish" in spec.context else
+            replace(spec, context={**spec.context, "publish": page_publish(archive, spec)}) for spec in specs]
 
 
 def _urlset(urls: list[str]) -> bytes:
