@@ -1,8 +1,9 @@
 """Search: the search page, and a Pagefind full-text index of the rendered pages as outputs.
 
 Pagefind reads HTML files from a folder, so the pages that opt in (`data-pagefind-body`)
-are copied into a temporary folder, indexed there by the binary that the `pagefind[bin]`
-package ships, and the bundle is read back as outputs: write.py stays the only writer
+are copied into a temporary folder (less what cannot change their records, see
+search_copy.py), indexed there by the binary that the `pagefind[bin]` package ships,
+and the bundle is read back as outputs: write.py stays the only writer
 of the output folder, `serve` can serve the index from memory, and a failed build
 leaves the published site untouched.
 """
@@ -24,6 +25,7 @@ from sitegen.config import Config
 from sitegen.diagnostics import Diagnostic, error
 from sitegen.pages import PageSpec
 from sitegen.render import Output
+from sitegen.search_copy import reduced
 
 BUNDLE_DIR = "pagefind"
 INDEXED_MARKER = b"data-pagefind-body"
@@ -39,6 +41,7 @@ TIMEOUT_SECONDS = 600
 # Markup the annotation plugin adds inside archived text: margin copies of notes, speaker
 # chips and note numbers are not the text, and would otherwise fill the excerpts.
 EXCLUDED = ".margin-note, .quote-by, .note-ref"
+OFF = "or turn search off with `[search] enabled = false` in sitegen.toml"
 
 
 def search_page(config: Config) -> list[PageSpec]:
@@ -70,17 +73,23 @@ def index_outputs(outputs: Iterable[Output], config: Config) -> tuple[list[Outpu
     if not config.search_enabled:
         return [], []
     executable = pagefind_executable()
-    off = "or turn search off with `[search] enabled = false` in sitegen.toml"
     if executable is None:
         return [], _problem("the Pagefind binary is not installed, so no search index was built",
-                            f"pip install 'pagefind[bin]' (a dependency of sitegen), {off}")
+                            f"pip install 'pagefind[bin]' (a dependency of sitegen), {OFF}")
+    # Pagefind reads a copy of each page without what cannot change its record: same index, less to parse.
+    pages = {output.path: reduced(output.data) for output in outputs
+             if output.path.endswith(".html") and INDEXED_MARKER in output.data}
+    return pagefind_bundle(executable, pages)
+
+
+def pagefind_bundle(executable: Path, pages: dict[str, bytes]) -> tuple[list[Output], list[Diagnostic]]:
+    """Pagefind's bundle for these pages (output path to bytes), as outputs under pagefind/."""
     with tempfile.TemporaryDirectory(prefix="sitegen-search-") as tmp:
         site = Path(tmp) / "site"
-        for output in outputs:
-            if output.path.endswith(".html") and INDEXED_MARKER in output.data:
-                target = site / output.path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(output.data)
+        for path, data in pages.items():
+            target = site / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
         site.mkdir(exist_ok=True)
         command = [str(executable), "--site", str(site), "--output-subdir", BUNDLE_DIR,
                    "--exclude-selectors", EXCLUDED, "--silent"]
@@ -88,11 +97,11 @@ def index_outputs(outputs: Iterable[Output], config: Config) -> tuple[list[Outpu
             run = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS,
                                  check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
-            return [], _problem(f"Pagefind could not be run: {exc}", off)
+            return [], _problem(f"Pagefind could not be run: {exc}", OFF)
         bundle = site / BUNDLE_DIR
         if run.returncode != 0 or not (bundle / "pagefind.js").is_file():
             detail = (run.stderr or run.stdout).strip().splitlines()[-1:] or ["no output"]
-            return [], _problem(f"Pagefind failed (exit {run.returncode}): {detail[0]}", off)
+            return [], _problem(f"Pagefind failed (exit {run.returncode}): {detail[0]}", OFF)
         files = {p.relative_to(bundle).as_posix(): p.read_bytes() for p in sorted(bundle.rglob("*"))
                  if p.is_file() and p.name not in UNUSED_BUNDLE_FILES}
     return [Output(f"{BUNDLE_DIR}/{path}", data) for path, data in sorted(canonical_bundle(files).items())], []
@@ -119,8 +128,8 @@ def _hash(language: str, data: bytes, length: int) -> str:
 def canonical_bundle(files: dict[str, bytes]) -> dict[str, bytes]:
     """The bundle with its filter files in a stable order, so two builds give the same bytes.
 
-    Pagefind writes each filter's values (and the list of filters) in hash-map order, which
-    changes from run to run. The values are sorted, the files re-encoded and renamed by a
+    Pagefind writes each filter's values, the list of filters and the languages in hash-map
+    order, which changes from run to run. The values are sorted, the files re-encoded and renamed by a
     hash of their content, and the language's metadata file that names them is rewritten.
     A bundle of an unexpected shape (another Pagefind version) is returned untouched.
     """
@@ -144,6 +153,7 @@ def canonical_bundle(files: dict[str, bytes]) -> dict[str, bytes]:
             info["hash"] = _hash(language, meta_data, 10)
             del result[meta_path]
             result[f"pagefind.{info['hash']}.pf_meta"] = meta_data
+        entry["languages"] = dict(sorted(entry["languages"].items()))  # also in hash-map order
         result["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False,
                                                    separators=(",", ":")).encode("utf-8")
         return result
