@@ -96,7 +96,7 @@ def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | Non
     outputs = [*pages, *export_outputs(archive, cache.reuse)]
     outputs += capture_outputs(archive)
     outputs += schema_outputs()  # editors validate front matter against these
-    outputs += [*dataset_outputs(archive), *feed_outputs(archive, cache.reuse), *sitemap_outputs(archive, specs)]
+    outputs += [*dataset_outputs(archive, cache.reuse), *feed_outputs(archive, cache.reuse), *sitemap_outputs(archive, specs)]
     if indexing is not None:
         search_files, search_problems = indexing()
         outputs += search_files

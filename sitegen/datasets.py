@@ -13,12 +13,14 @@ import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from sitegen import fastjson
 from sitegen import model as m
 from sitegen.graph import Archive
 from sitegen.render import Output
+from sitegen.reuse import Reuse, reuse_or_compute
 from sitegen.urls import page_path
 
 DATA_DIR = "data"
@@ -41,10 +43,14 @@ class Table:
     title: str
     description: str
     fields: tuple[Field, ...]
-    rows: Callable[[Archive], Iterator[Row]]
+    records: Callable[[Archive], list[Any]]
+    """The records the table lists, in order; each gives zero or more rows."""
+    rows: Callable[[Archive, Any], Iterator[Row]]
+    """A record's rows: a pure function of the record and of what `inputs` returns."""
     primary_key: tuple[str, ...] = ()
     foreign_keys: tuple[tuple[str, str, str], ...] = ()
     """(field, table, field of that table)."""
+    inputs: Callable[[Archive, Any], tuple[Any, ...]] = lambda archive, record: (record,)
 
 
 def _ref(ref: m.Ref | None) -> str:
@@ -55,69 +61,75 @@ def _date(date: m.PartialDate | None) -> tuple[str, str]:
     return (date.iso, date.precision) if date else ("", "")
 
 
-def _articles(archive: Archive) -> Iterator[Row]:
-    for a in sorted(archive.articles, key=lambda a: a.slug):
-        published, precision = _date(a.published)
-        yield {"id": f"articles/{a.slug}", "title": a.title, "subtitle": a.subtitle,
-               "outlet": _ref(a.outlet), "byline": a.byline, "authors": [_ref(r) for r in a.authors],
-               "published": published, "precision": precision, "language": a.language,
-               "summary": a.summary, "source_url": a.url, "via": [_ref(r) for r in a.via],
-               "page": page_path("articles", a.slug), "quotes": len(a.quotes), "notes": len(a.notes)}
+def _sorted_articles(archive: Archive) -> list[m.Article]:
+    return sorted(archive.articles, key=lambda a: a.slug)
 
 
-def _entities(collection: str) -> Callable[[Archive], Iterator[Row]]:
-    def rows(archive: Archive) -> Iterator[Row]:
-        for e in sorted(archive.entities.get(collection, ()), key=lambda e: e.slug):
-            key = (e.collection, e.slug)
-            row: Row = {"id": f"{collection}/{e.slug}", "name": e.name, "aliases": list(e.aliases),
-                        "description": e.description, "page": page_path(*key),
-                        "articles": len(archive.relations.backlinks.get(key, ())), "stub": e.stub}
-            if isinstance(e, m.Person):
-                row["sort_as"] = e.sort_as
-            if isinstance(e, m.Organisation):
-                row |= {"kind": e.kind, "country": _ref(e.country), "parent": _ref(e.parent),
-                        "url": e.url}
-            if isinstance(e, m.Place):
-                row |= {"kind": e.kind, "located_in": _ref(e.located_in)}
-            if isinstance(e, m.Event):
-                row["date"], row["precision"] = _date(e.date.start if e.date else None)
-                row["end_date"] = e.date.end.iso if e.date and e.date.end else ""
-                row |= {"circa": bool(e.date and e.date.circa), "date_basis": e.date_basis}
-            yield row
+def _sorted(collection: str) -> Callable[[Archive], list[Any]]:
+    return lambda archive: sorted(archive.entities.get(collection, ()), key=lambda e: e.slug)
+
+
+def _articles(archive: Archive, a: m.Article) -> Iterator[Row]:
+    published, precision = _date(a.published)
+    yield {"id": f"articles/{a.slug}", "title": a.title, "subtitle": a.subtitle,
+           "outlet": _ref(a.outlet), "byline": a.byline, "authors": [_ref(r) for r in a.authors],
+           "published": published, "precision": precision, "language": a.language,
+           "summary": a.summary, "source_url": a.url, "via": [_ref(r) for r in a.via],
+           "page": page_path("articles", a.slug), "quotes": len(a.quotes), "notes": len(a.notes)}
+
+
+def _backlink_count(archive: Archive, e: m.Entity) -> tuple[Any, ...]:
+    return (e, len(archive.relations.backlinks.get((e.collection, e.slug), ())))
+
+
+def _entities(collection: str) -> Callable[[Archive, m.Entity], Iterator[Row]]:
+    def rows(archive: Archive, e: m.Entity) -> Iterator[Row]:
+        key = (e.collection, e.slug)
+        row: Row = {"id": f"{collection}/{e.slug}", "name": e.name, "aliases": list(e.aliases),
+                    "description": e.description, "page": page_path(*key),
+                    "articles": len(archive.relations.backlinks.get(key, ())), "stub": e.stub}
+        if isinstance(e, m.Person):
+            row["sort_as"] = e.sort_as
+        if isinstance(e, m.Organisation):
+            row |= {"kind": e.kind, "country": _ref(e.country), "parent": _ref(e.parent),
+                    "url": e.url}
+        if isinstance(e, m.Place):
+            row |= {"kind": e.kind, "located_in": _ref(e.located_in)}
+        if isinstance(e, m.Event):
+            row["date"], row["precision"] = _date(e.date.start if e.date else None)
+            row["end_date"] = e.date.end.iso if e.date and e.date.end else ""
+            row |= {"circa": bool(e.date and e.date.circa), "date_basis": e.date_basis}
+        yield row
     return rows
 
 
-def _references(archive: Archive) -> Iterator[Row]:
-    for a in sorted(archive.articles, key=lambda a: a.slug):
-        coverage = {e.ref.slug: e.coverage for e in a.events}
-        roles = [*(("people", r) for r in a.people), *(("organisations", r) for r in a.organisations),
-                 *(("places", r) for r in a.places), *(("events", e.ref) for e in a.events),
-                 *(("outlet", r) for r in (a.outlet,) if r), *(("author", r) for r in a.authors),
-                 *(("via", r) for r in a.via)]
-        for role, ref in roles:
-            yield {"article": f"articles/{a.slug}", "entity": _ref(ref), "role": role,
-                   "coverage": coverage.get(ref.slug, "") if role == "events" else ""}
+def _references(archive: Archive, a: m.Article) -> Iterator[Row]:
+    coverage = {e.ref.slug: e.coverage for e in a.events}
+    roles = [*(("people", r) for r in a.people), *(("organisations", r) for r in a.organisations),
+             *(("places", r) for r in a.places), *(("events", e.ref) for e in a.events),
+             *(("outlet", r) for r in (a.outlet,) if r), *(("author", r) for r in a.authors),
+             *(("via", r) for r in a.via)]
+    for role, ref in roles:
+        yield {"article": f"articles/{a.slug}", "entity": _ref(ref), "role": role,
+               "coverage": coverage.get(ref.slug, "") if role == "events" else ""}
 
 
-def _quotes(archive: Archive) -> Iterator[Row]:
-    for a in sorted(archive.articles, key=lambda a: a.slug):
-        for q in a.quotes:
-            yield {"id": f"articles/{a.slug}#quote-{q.id}", "article": f"articles/{a.slug}",
-                   "speaker": _ref(q.speaker), "text": q.selector.exact, "event": _ref(q.event),
-                   "context": q.context, "reported_by": _ref(q.reported_by)}
+def _quotes(archive: Archive, a: m.Article) -> Iterator[Row]:
+    for q in a.quotes:
+        yield {"id": f"articles/{a.slug}#quote-{q.id}", "article": f"articles/{a.slug}",
+               "speaker": _ref(q.speaker), "text": q.selector.exact, "event": _ref(q.event),
+               "context": q.context, "reported_by": _ref(q.reported_by)}
 
 
-def _roles(archive: Archive) -> Iterator[Row]:
-    for p in sorted(archive.entities.get("people", ()), key=lambda e: e.slug):
-        for r in getattr(p, "roles", ()):
-            yield {"person": f"people/{p.slug}", "title": r.title, "organisation": _ref(r.organisation),
-                   "date": r.date}
+def _roles(archive: Archive, p: m.Entity) -> Iterator[Row]:
+    for r in getattr(p, "roles", ()):
+        yield {"person": f"people/{p.slug}", "title": r.title, "organisation": _ref(r.organisation),
+               "date": r.date}
 
 
-def _participants(archive: Archive) -> Iterator[Row]:
-    for e in sorted(archive.entities.get("events", ()), key=lambda e: e.slug):
-        for ref in e.references():
-            yield {"event": f"events/{e.slug}", "entity": _ref(ref)}
+def _participants(archive: Archive, e: m.Entity) -> Iterator[Row]:
+    for ref in e.references():
+        yield {"event": f"events/{e.slug}", "entity": _ref(ref)}
 
 
 ID = Field("id", "Stable id, 'collection/slug', as in archive.json")
@@ -134,45 +146,46 @@ TABLES = (
         Field("summary", "One or two sentences"), Field("source_url", "Original web address"),
         Field("via", "Organisation ids credited as the source", "list"),
         Field("page", "Page path relative to the site"), Field("quotes", "Quotations", "integer"),
-        Field("notes", "Editorial notes", "integer")), _articles, ("id",)),
+        Field("notes", "Editorial notes", "integer")), _sorted_articles, _articles, ("id",)),
     Table("people", "People", "Everyone the articles refer to.",
-          (*NAME, Field("sort_as", "A–Z key")), _entities("people"), ("id",)),
+          (*NAME, Field("sort_as", "A–Z key")), _sorted("people"), _entities("people"), ("id",),
+          inputs=_backlink_count),
     Table("organisations", "Organisations", "Organisations, outlets and agencies.",
           (*NAME, Field("kind", "government, outlet, news-agency, …"), Field("country", "Place id"),
            Field("parent", "Organisation id"), Field("url", "Web address")),
-          _entities("organisations"), ("id",)),
+          _sorted("organisations"), _entities("organisations"), ("id",), inputs=_backlink_count),
     Table("places", "Places", "Countries, regions, cities and sites.",
           (*NAME, Field("kind", "country, region, city, …"), Field("located_in", "Place id")),
-          _entities("places"), ("id",)),
+          _sorted("places"), _entities("places"), ("id",), inputs=_backlink_count),
     Table("events", "Events", "Events, dated at the precision known.",
           (*NAME, Field("date", DATE_NOTE), Field("precision", "year, month or day"),
            Field("end_date", DATE_NOTE), Field("circa", "The date is approximate", "boolean"),
-           Field("date_basis", "How the date was established")), _entities("events"), ("id",)),
+           Field("date_basis", "How the date was established")), _sorted("events"), _entities("events"),
+          ("id",), inputs=_backlink_count),
     Table("references", "Article references", "Which article refers to which entity, and how.",
           (Field("article", "Article id"), Field("entity", "Entity id"),
            Field("role", "people, organisations, places, events, outlet, author or via"),
            Field("coverage", "For events: reported (the article's news) or background")),
-          _references, (), (("article", "articles", "id"),)),
+          _sorted_articles, _references, (), (("article", "articles", "id"),)),
     Table("quotes", "Quotations", "Every attributed quotation, with its speaker.",
           (Field("id", "Article id and the quote's fragment"), Field("article", "Article id"),
            Field("speaker", "Person or organisation id"), Field("text", "The exact words"),
            Field("event", "Event id of the occasion"), Field("context", "Free text"),
            Field("reported_by", "Organisation id credited for the quote")),
-          _quotes, ("id",), (("article", "articles", "id"),)),
+          _sorted_articles, _quotes, ("id",), (("article", "articles", "id"),)),
     Table("roles", "Roles", "The roles people hold, as the texts give them.",
           (Field("person", "Person id"), Field("title", "Role"),
            Field("organisation", "Organisation id"), Field("date", "When the role is attested")),
-          _roles, (), (("person", "people", "id"),)),
+          _sorted("people"), _roles, (), (("person", "people", "id"),)),
     Table("event_participants", "Event participants", "People, organisations and places of events.",
-          (Field("event", "Event id"), Field("entity", "Entity id")), _participants, (),
+          (Field("event", "Event id"), Field("entity", "Entity id")), _sorted("events"), _participants, (),
           (("event", "events", "id"),)),
 )
 
 
-def _csv(table: Table, rows: list[Row]) -> bytes:
+def _csv_lines(table: Table, rows: list[Row]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([f.name for f in table.fields])
     for row in rows:
         cells = []
         for f in table.fields:
@@ -183,13 +196,30 @@ def _csv(table: Table, rows: list[Row]) -> bytes:
                 value = "true" if value else "false"
             cells.append(value)
         writer.writerow(cells)
-    return buffer.getvalue().encode("utf-8")
+    return buffer.getvalue()
 
 
-def _json(table: Table, rows: list[Row]) -> bytes:
-    records = [{f.name: row.get(f.name, [] if f.type == "list" else "") for f in table.fields}
-               for row in rows]
-    return (fastjson.dumps(records, indent=1) + "\n").encode("utf-8")  # json.dumps' bytes, sooner
+def _json_items(table: Table, rows: list[Row]) -> tuple[str, ...]:
+    """Each row as json.dumps(indent=1) writes it as an item of the top-level list."""
+    return tuple(fastjson.dumps({f.name: row.get(f.name, [] if f.type == "list" else "") for f in table.fields},
+                                indent=1).replace("\n", "\n ") for row in rows)
+
+
+def _encoded(archive: Archive, table: Table, record: Any) -> tuple[str, tuple[str, ...]]:
+    """One record's CSV lines and JSON items: files are joined from these, kept per record by `serve`."""
+    rows = list(table.rows(archive, record))
+    return _csv_lines(table, rows), _json_items(table, rows)
+
+
+def _table_files(archive: Archive, table: Table, reuse: Reuse | None) -> tuple[bytes, bytes]:
+    parts = [reuse_or_compute(reuse, ("dataset", table.name, record.collection, record.slug),
+                              table.inputs(archive, record), partial(_encoded, archive, table, record))
+             for record in table.records(archive)]
+    header = ",".join(f.name for f in table.fields) + "\r\n"  # field names are plain identifiers
+    csv_data = "".join([header, *(lines for lines, _ in parts)])
+    items = [item for _, record_items in parts for item in record_items]
+    json_data = "[\n " + ",\n ".join(items) + "\n]\n" if items else "[]\n"
+    return csv_data.encode("utf-8"), json_data.encode("utf-8")
 
 
 def _schema(table: Table, fmt: str) -> dict[str, Any]:
@@ -210,15 +240,15 @@ def _schema(table: Table, fmt: str) -> dict[str, Any]:
     return schema
 
 
-def dataset_outputs(archive: Archive) -> list[Output]:
+def dataset_outputs(archive: Archive, reuse: Reuse | None = None) -> list[Output]:
     """data/<table>.csv and .json for every table, and datapackage.json describing them all."""
     outputs: list[Output] = []
     resources: list[dict[str, Any]] = []
     for table in TABLES:
-        rows = list(table.rows(archive))
-        for fmt, encode, media in (("csv", _csv, "text/csv"), ("json", _json, "application/json")):
+        files = _table_files(archive, table, reuse)
+        for fmt, data, media in (("csv", files[0], "text/csv"), ("json", files[1], "application/json")):
             path = f"{DATA_DIR}/{table.name}.{fmt}"
-            outputs.append(Output(path, encode(table, rows)))
+            outputs.append(Output(path, data))
             resource: dict[str, Any] = {
                 "name": f"{table.name}-{fmt}", "path": path, "title": f"{table.title} ({fmt.upper()})",
                 "description": table.description, "format": fmt, "mediatype": media,
