@@ -42,55 +42,71 @@ def block_text(children: list[Token]) -> str:
     return "".join(child_text(t) for t in children)
 
 
-def _offsets(children: list[Token]) -> list[tuple[int, int]]:
-    result, pos = [], 0
-    for token in children:
-        length = len(child_text(token))
-        result.append((pos, pos + length))
-        pos += length
-    return result
+def _split_at(children: list[Token], cuts: list[int]) -> tuple[list[Token], list[int], list[int], list[int], list[int]]:
+    """Split text tokens so that every cut position (sorted) falls on a token boundary.
 
-
-def _split_at(children: list[Token], cuts: set[int]) -> list[Token]:
-    """Split text tokens so that every cut position falls on a token boundary."""
+    Returns the new children with, for each, its start and end offset, the link depth
+    before it, and the nesting depths (one more entry: the depth after the last child).
+    """
     result: list[Token] = []
-    ordered = sorted(cuts)
-    for token, (start, end) in zip(children, _offsets(children), strict=True):
-        inner = ordered[bisect.bisect_right(ordered, start):bisect.bisect_left(ordered, end)]
-        if token.type != "text" or not inner:
-            result.append(token)
-            continue
-        edges = [start, *inner, end]
-        for left, right in zip(edges, edges[1:], strict=False):
-            piece = Token("text", "", 0, content=token.content[left - start:right - start])
-            result.append(piece)
-    return result
-
-
-def _depths(children: list[Token]) -> list[int]:
-    depths, depth = [0], 0
+    starts: list[int] = []
+    ends: list[int] = []
+    link_depth: list[int] = []
+    depths = [0]
+    pos = depth = links = 0
     for token in children:
+        kind = token.type
+        if kind == "text":
+            content = token.content
+            end = pos + len(content)
+            low = bisect.bisect_right(cuts, pos)
+            if low < len(cuts) and cuts[low] < end:
+                left = pos
+                for right in [*cuts[low:bisect.bisect_left(cuts, end, low)], end]:
+                    result.append(Token("text", "", 0, content=content[left - pos:right - pos]))
+                    starts.append(left)
+                    ends.append(right)
+                    link_depth.append(links)
+                    depths.append(depth)
+                    left = right
+                pos = end
+                continue
+        elif kind == "code_inline":
+            end = pos + len(token.content)
+        elif kind in _BREAKS:
+            end = pos + 1
+        else:
+            end = pos
+        link_depth.append(links)
+        if kind == "link_open":
+            links += 1
+        elif kind == "link_close":
+            links -= 1
+        result.append(token)
+        starts.append(pos)
+        ends.append(end)
         depth += token.nesting
         depths.append(depth)
-    return depths
+        pos = end
+    return result, starts, ends, link_depth, depths
 
 
-def _child_range(children: list[Token], offsets: list[tuple[int, int]], start: int,
+def _child_range(children: list[Token], starts: list[int], ends: list[int], start: int,
                  end: int) -> tuple[int, int]:
     """First and last child inside [start, end]: an empty closing token at the start and an
     empty opening token at the end stay outside, and a child that cannot be split (inline
     code) with an edge inside it is taken whole. Offsets never decrease, so this bisects
     (a paragraph with thousands of mentions stays fast)."""
-    lowest = bisect.bisect_left(offsets, start, key=lambda o: o[0])
-    if lowest > 0 and offsets[lowest - 1][0] < start < offsets[lowest - 1][1]:
+    lowest = bisect.bisect_left(starts, start)
+    if lowest > 0 and starts[lowest - 1] < start < ends[lowest - 1]:
         lowest -= 1  # start falls inside an unsplittable child
     first = lowest
-    while first < len(children) and offsets[first] == (start, start) and children[first].nesting == -1:
+    while first < len(children) and starts[first] == start == ends[first] and children[first].nesting == -1:
         first += 1
-    last = bisect.bisect_right(offsets, end, key=lambda o: o[1]) - 1
-    if last + 1 < len(offsets) and offsets[last + 1][0] < end < offsets[last + 1][1]:
+    last = bisect.bisect_right(ends, end) - 1
+    if last + 1 < len(ends) and starts[last + 1] < end < ends[last + 1]:
         last += 1  # end falls inside an unsplittable child
-    while last >= lowest and offsets[last] == (end, end) and children[last].nesting == 1:
+    while last >= lowest and starts[last] == end == ends[last] and children[last].nesting == 1:
         last -= 1
     return first, (last if last >= lowest else -1)
 
@@ -112,19 +128,13 @@ def _balance(depths: list[int], first: int, last: int, count: int) -> tuple[int,
 
 def wrap_spans(children: list[Token], spans: list[Span]) -> list[Token]:
     """Insert each span's open/close tokens around the text it covers; returns new children."""
-    cuts = {p for s in spans for p in (s.start, s.end)}
-    children = _split_at(children, cuts)
-    offsets = _offsets(children)
-    depths = _depths(children)
-    link_depth, links = [], 0
-    for token in children:
-        link_depth.append(links)
-        links += {"link_open": 1, "link_close": -1}.get(token.type, 0)
+    cuts = sorted({p for s in spans for p in (s.start, s.end)})
+    children, starts, ends, link_depth, depths = _split_at(children, cuts)
 
     placed: list[tuple[int, int, Span]] = []
     wide: list[tuple[int, int, Span]] = []
     for span in spans:
-        first, last = _child_range(children, offsets, span.start, span.end)
+        first, last = _child_range(children, starts, ends, span.start, span.end)
         if first > last:
             span.dropped = True
             continue
@@ -151,12 +161,16 @@ def wrap_spans(children: list[Token], spans: list[Span]) -> list[Token]:
     for item in placed:
         opens.setdefault(item[0], []).append(item)
         closes.setdefault(item[1], []).append(item)
+    if not placed:
+        return children
     result: list[Token] = []
     for i, token in enumerate(children):
-        for _, _, span in sorted(opens.get(i, []), key=lambda p: (-p[1], p[2].rank)):
-            result.append(span.open)
+        if i in opens:
+            for _, _, span in sorted(opens[i], key=lambda p: (-p[1], p[2].rank)):
+                result.append(span.open)
         result.append(token)
-        # Inner spans close first: the later-opened (later start, then higher rank) goes first.
-        for _, _, span in sorted(closes.get(i, []), key=lambda p: (p[0], p[2].rank), reverse=True):
-            result.append(span.close)
+        if i in closes:
+            # Inner spans close first: the later-opened (later start, then higher rank) goes first.
+            for _, _, span in sorted(closes[i], key=lambda p: (p[0], p[2].rank), reverse=True):
+                result.append(span.close)
     return result
