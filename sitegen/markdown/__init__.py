@@ -20,6 +20,9 @@ def make_markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "highlight": highlight_code, "typographer": False})
     md.enable("table")
     md.enable("strikethrough")
+    # With "html" off these two rules return False on every call; the block rule runs for each
+    # line that could start a block, the inline one wherever the rules before it match nothing.
+    md.disable(["html_block", "html_inline"])
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=2, max_level=4, permalink=True, permalinkSymbol="#")
     md.use(heading_ids_plugin, min_level=2, max_level=4)  # runs before it: same ids, linear time

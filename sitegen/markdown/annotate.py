@@ -25,7 +25,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from sitegen.markdown.textspans import _BREAKS, _TEXT_TYPES, Span, wrap_spans
+from sitegen.markdown.textspans import _BREAKS, _TEXT_TYPES, Span, new_token, wrap_spans
 
 _WORD = r"[\w\u00C0-\u024F]"
 
@@ -289,9 +289,9 @@ def _annotate(state: StateCore) -> None:
                 explicit_here.append(mention)
                 continue  # the link token itself carries the mention; see _tag_explicit
             url = env["entity_url"](*ref) if linked else None
-            spans.append(Span(start, end, Token("mention_open", "a", 1, meta={
+            spans.append(Span(start, end, new_token("mention_open", "a", 1, meta={
                 "id": ident, "url": url, "collection": ref[0]}),
-                Token("mention_close", "a", -1, meta={"url": url}), single_text=True, rank=2))
+                new_token("mention_close", "a", -1, meta={"url": url}), single_text=True, rank=2))
         if explicit_here:
             _tag_explicit(token.children, explicit_here)
         block_spans.append((index, spans))
@@ -305,8 +305,8 @@ def _annotate(state: StateCore) -> None:
             note_numbers[anchor.id] = len(note_numbers) + 1
         meta = {"kind": anchor.kind, "id": anchor.id, "speaker": anchor.speaker,
                 "number": note_numbers.get(anchor.id)}
-        span = Span(start, end, Token("annotation_open", "span", 1, meta=meta),
-                    Token("annotation_close", "span", -1, meta=meta), rank=0 if anchor.kind == "quote" else 1)
+        span = Span(start, end, new_token("annotation_open", "span", 1, meta=meta),
+                    new_token("annotation_close", "span", -1, meta=meta), rank=0 if anchor.kind == "quote" else 1)
         block_spans[block][1].append(span)
 
     dropped: list[str] = []
