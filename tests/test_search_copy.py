@@ -133,3 +133,26 @@ def test_pages_the_scan_could_misread_are_copied_whole() -> None:
     assert reduced(original) is original
     comment = reduced(page(CASES["comment"]))
     assert b"<!-- <div data-pagefind-ignore> --><p>Kept one</p><!-- </div> -->" in comment
+
+
+@needs_pagefind
+def test_bundles_left_in_memory_by_killed_builds_are_swept(tmp_path: Path, monkeypatch) -> None:
+    import os
+    import time
+
+    from sitegen import search
+
+    monkeypatch.setattr(search, "MEMORY_FOLDER", str(tmp_path))
+    stale, fresh = tmp_path / f"{search.BUNDLE_PREFIX}old", tmp_path / f"{search.BUNDLE_PREFIX}new"
+    (stale / "pagefind").mkdir(parents=True)
+    fresh.mkdir()
+    old = time.time() - 3 * search.TIMEOUT_SECONDS
+    os.utime(stale, (old, old))
+    pages = {"a/index.html": page(CASES["plain"])}
+    built = bundle(pages)
+    assert not stale.exists() and fresh.exists(), "only a folder no live build can own is deleted"
+    assert sorted(tmp_path.iterdir()) == [fresh], "the bundle's own folder is gone"
+    assert search._memory_folder(1000) == str(tmp_path)
+    monkeypatch.setattr(search, "MEMORY_MARGIN", 1 << 62)
+    assert search._memory_folder(1000) is None
+    assert bundle(pages) == built, "without room in memory the bundle is made in the temporary folder"
