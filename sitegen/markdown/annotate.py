@@ -215,8 +215,7 @@ def annotate_plugin(md: MarkdownIt) -> None:
     md.core.ruler.after("entity_links", "annotate", _annotate)
     md.add_render_rule("annotation_open", _render_annotation_open)
     md.add_render_rule("annotation_close", _render_annotation_close)
-    md.add_render_rule("mention_open", _render_mention_open)
-    md.add_render_rule("mention_close", _render_mention_close)
+    md.add_render_rule("mention", _render_mention)
 
 
 def _text_and_links(children: list[Token]) -> tuple[str, list[tuple[int, int, tuple[str, str]]]]:
@@ -289,9 +288,9 @@ def _annotate(state: StateCore) -> None:
                 explicit_here.append(mention)
                 continue  # the link token itself carries the mention; see _tag_explicit
             url = env["entity_url"](*ref) if linked else None
-            spans.append(Span(start, end, new_token("mention_open", "a", 1, meta={
-                "id": ident, "url": url, "collection": ref[0]}),
-                new_token("mention_close", "a", -1, meta={"url": url}), single_text=True, rank=2))
+            # One token in place of the text it links: see _render_mention.
+            spans.append(Span(start, end, new_token("mention", "a", 0, meta={
+                "id": ident, "url": url, "collection": ref[0]}), None, single_text=True, rank=2))
         if explicit_here:
             _tag_explicit(token.children, explicit_here)
         block_spans.append((index, spans))
@@ -318,7 +317,7 @@ def _annotate(state: StateCore) -> None:
         assert token.children is not None
         token.children = wrap_spans(token.children, spans)
         dropped += [s.open.meta["id"] for s in spans if s.dropped and s.open.type == "annotation_open"]
-        unplaced |= {s.open.meta["id"] for s in spans if s.dropped and s.open.type == "mention_open"}
+        unplaced |= {s.open.meta["id"] for s in spans if s.dropped and s.open.type == "mention"}
     # A mention that crosses an annotation's edge cannot be marked up; it stays in the record
     # but has no element in the page, so backlinks point at the article itself.
     env["anchor_hits"] = hits
@@ -377,13 +376,10 @@ def _render_annotation_close(self, tokens, idx, options, env) -> str:  # type: i
             f'<span class="note-kind">{escape(kind.capitalize())}</span> {html}</span>')
 
 
-def _render_mention_open(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+def _render_mention(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
     meta = tokens[idx].meta
+    text = self.rules["text"](tokens, idx, options, env)  # the text it took the place of, rendered as such
     if meta["url"]:
         return (f'<a class="mention mention-{escape(meta["collection"])}" id="{escape(meta["id"])}" '
-                f'href="{escape(meta["url"])}">')
-    return f'<span class="mention-ref" id="{escape(meta["id"])}">'
-
-
-def _render_mention_close(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
-    return "</a>" if tokens[idx].meta["url"] else "</span>"
+                f'href="{escape(meta["url"])}">{text}</a>')
+    return f'<span class="mention-ref" id="{escape(meta["id"])}">{text}</span>'

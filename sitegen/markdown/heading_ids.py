@@ -27,7 +27,7 @@ def _assign_ids(state: StateCore, levels: range) -> None:
         if token.type != "heading_open" or int(token.tag[1]) not in levels or token.attrGet("id"):
             continue
         children = state.tokens[index + 1].children or []
-        slug = slugify("".join(c.content for c in children if c.type in ("text", "code_inline")))
+        slug = slugify("".join(c.content for c in children if c.type in ("text", "code_inline", "mention")))
         unique, number = slug, next_number.get(slug, 1)
         while unique in taken:
             unique, number = f"{slug}-{number}", number + 1

@@ -14,7 +14,8 @@ from typing import Any, Literal
 
 from markdown_it.token import Token
 
-_TEXT_TYPES = {"text", "code_inline"}
+_TEXT_TYPES = {"text", "code_inline", "mention"}
+"""Children whose content is visible text ("mention": a text child wrapped by the annotation plugin)."""
 _BREAKS = {"softbreak", "hardbreak"}
 _TOKEN_FIELDS = ("type", "tag", "nesting", "attrs", "map", "level", "children", "content", "markup", "info",
                  "meta", "block", "hidden")
@@ -43,7 +44,8 @@ class Span:
     start: int
     end: int
     open: Token
-    close: Token
+    close: Token | None
+    """None: `open` takes the place of the one text token the span covers, and its content."""
     single_text: bool = False
     """The span must cover exactly one text token (mentions); otherwise it is dropped."""
     rank: int = 0
@@ -92,7 +94,7 @@ def _split_at(children: list[Token], cuts: list[int]) -> tuple[list[Token], list
                     left = right
                 pos = end
                 continue
-        elif kind == "code_inline":
+        elif kind == "code_inline" or kind == "mention":
             end = pos + len(token.content)
         elif kind in _BREAKS:
             end = pos + 1
@@ -180,9 +182,15 @@ def wrap_spans(children: list[Token], spans: list[Span]) -> list[Token]:
     opens: dict[int, list[tuple[int, int, Span]]] = {}
     closes: dict[int, list[tuple[int, int, Span]]] = {}
     for item in placed:
-        opens.setdefault(item[0], []).append(item)
-        closes.setdefault(item[1], []).append(item)
-    if not placed:
+        first, last, span = item
+        if span.close is None:
+            # Always innermost: its text is the only child it covers, and it ranks last.
+            span.open.content = children[first].content
+            children[first] = span.open
+            continue
+        opens.setdefault(first, []).append(item)
+        closes.setdefault(last, []).append(item)
+    if not opens:
         return children
     result: list[Token] = []
     for i, token in enumerate(children):
@@ -193,5 +201,5 @@ def wrap_spans(children: list[Token], spans: list[Span]) -> list[Token]:
         if i in closes:
             # Inner spans close first: the later-opened (later start, then higher rank) goes first.
             for _, _, span in sorted(closes[i], key=lambda p: (p[0], p[2].rank), reverse=True):
-                result.append(span.close)
+                result.append(span.close)  # type: ignore[arg-type]
     return result
