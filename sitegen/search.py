@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -46,7 +47,8 @@ TIMEOUT_SECONDS = 600
 EXCLUDED = ".margin-note, .quote-by, .note-ref"
 MEMORY_FOLDER = "/dev/shm"
 MEMORY_MARGIN = 256 * 1024 * 1024
-BUNDLE_PREFIX = "sitegen-search-bundle-"
+TEMPORARY_PREFIX = "sitegen-search-"
+CLEANUP_THREAD = "sitegen-search-cleanup"
 OFF = "or turn search off with `[search] enabled = false` in sitegen.toml"
 
 
@@ -99,19 +101,35 @@ def _memory_folder(size: int) -> str | None:
         if not os.path.isdir(MEMORY_FOLDER) or not os.access(MEMORY_FOLDER, os.W_OK | os.X_OK) or \
                 shutil.disk_usage(MEMORY_FOLDER).free < size + MEMORY_MARGIN:
             return None
-        # Memory is held until deleted: sweep bundles of builds that were killed while indexing.
-        stale = time.time() - 2 * TIMEOUT_SECONDS
-        for folder in Path(MEMORY_FOLDER).glob(f"{BUNDLE_PREFIX}*"):
-            if folder.stat().st_mtime < stale:
-                shutil.rmtree(folder, ignore_errors=True)
     except OSError:
         return None
     return MEMORY_FOLDER
 
 
+def _sweep(folder: str) -> None:
+    """Delete the folders that builds killed while indexing left in a temporary folder.
+
+    None can belong to a live build: it would be younger than twice Pagefind's time limit.
+    """
+    stale = time.time() - 2 * TIMEOUT_SECONDS
+    try:
+        for old in Path(folder).glob(f"{TEMPORARY_PREFIX}*"):
+            if old.is_dir() and old.stat().st_mtime < stale:
+                shutil.rmtree(old, ignore_errors=True)
+    except OSError:
+        pass
+
+
+def _clean_up(tmp: str) -> None:
+    shutil.rmtree(tmp, ignore_errors=True)
+    _sweep(tempfile.gettempdir())
+    _sweep(MEMORY_FOLDER)  # a bundle left in memory holds memory until it is deleted
+
+
 def pagefind_bundle(executable: Path, pages: dict[str, bytes]) -> tuple[list[Output], list[Diagnostic]]:
     """Pagefind's bundle for these pages (output path to bytes), as outputs under pagefind/."""
-    with tempfile.TemporaryDirectory(prefix="sitegen-search-") as tmp:
+    tmp = tempfile.mkdtemp(prefix=TEMPORARY_PREFIX)
+    try:
         site = Path(tmp) / "site"
         for path, data in pages.items():
             target = site / path
@@ -119,8 +137,12 @@ def pagefind_bundle(executable: Path, pages: dict[str, bytes]) -> tuple[list[Out
             target.write_bytes(data)
         site.mkdir(exist_ok=True)
         memory = _memory_folder(sum(map(len, pages.values())))
-        with tempfile.TemporaryDirectory(prefix=BUNDLE_PREFIX, dir=memory) as out:
+        with tempfile.TemporaryDirectory(prefix=TEMPORARY_PREFIX, dir=memory) as out:
             return _run_pagefind(executable, site, Path(out) / BUNDLE_DIR)
+    finally:
+        # Deleting a folder per page waits on the disk (seconds on a busy one): the build need
+        # not wait with it. Not a daemon, so the process still ends only once it is done.
+        threading.Thread(target=_clean_up, args=(tmp,), name=CLEANUP_THREAD).start()
 
 
 def _run_pagefind(executable: Path, site: Path, bundle: Path) -> tuple[list[Output], list[Diagnostic]]:

@@ -136,23 +136,41 @@ def test_pages_the_scan_could_misread_are_copied_whole() -> None:
 
 
 @needs_pagefind
-def test_bundles_left_in_memory_by_killed_builds_are_swept(tmp_path: Path, monkeypatch) -> None:
+def test_indexing_leaves_no_folder_behind(tmp_path: Path, monkeypatch) -> None:
+    import tempfile
+    import threading
+
+    from sitegen import search
+
+    memory, temporary = tmp_path / "memory", tmp_path / "tmp"
+    memory.mkdir()
+    temporary.mkdir()
+    monkeypatch.setattr(search, "MEMORY_FOLDER", str(memory))
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    assert search._memory_folder(1000) == str(memory)
+    pages = {"a/index.html": page(CASES["plain"])}
+    built = bundle(pages)
+    for thread in threading.enumerate():
+        if thread.name == search.CLEANUP_THREAD:
+            thread.join()
+    assert not list(memory.iterdir()) and not list(temporary.iterdir())
+    monkeypatch.setattr(search, "MEMORY_MARGIN", 1 << 62)
+    assert search._memory_folder(1000) is None
+    assert bundle(pages) == built, "without room in memory the bundle is made in the temporary folder"
+
+
+def test_folders_of_killed_builds_are_swept(tmp_path: Path) -> None:
     import os
     import time
 
     from sitegen import search
 
-    monkeypatch.setattr(search, "MEMORY_FOLDER", str(tmp_path))
-    stale, fresh = tmp_path / f"{search.BUNDLE_PREFIX}old", tmp_path / f"{search.BUNDLE_PREFIX}new"
-    (stale / "pagefind").mkdir(parents=True)
-    fresh.mkdir()
+    stale, fresh = tmp_path / f"{search.TEMPORARY_PREFIX}old", tmp_path / f"{search.TEMPORARY_PREFIX}new"
+    other = tmp_path / "someone-else"
+    for folder in (stale / "site" / "a", fresh, other):
+        folder.mkdir(parents=True)
     old = time.time() - 3 * search.TIMEOUT_SECONDS
-    os.utime(stale, (old, old))
-    pages = {"a/index.html": page(CASES["plain"])}
-    built = bundle(pages)
-    assert not stale.exists() and fresh.exists(), "only a folder no live build can own is deleted"
-    assert sorted(tmp_path.iterdir()) == [fresh], "the bundle's own folder is gone"
-    assert search._memory_folder(1000) == str(tmp_path)
-    monkeypatch.setattr(search, "MEMORY_MARGIN", 1 << 62)
-    assert search._memory_folder(1000) is None
-    assert bundle(pages) == built, "without room in memory the bundle is made in the temporary folder"
+    for folder in (stale, other):
+        os.utime(folder, (old, old))
+    search._sweep(str(tmp_path))
+    assert sorted(tmp_path.iterdir()) == [fresh, other], "only our folders no live build can own"
