@@ -33,7 +33,7 @@ class Gathered(Mapping[Any, Any]):
     def __init__(self, table: Mapping[Any, Any], keys: Iterable[Hashable],
                  open_key: Callable[[Any], bool] | None = None) -> None:
         self._table = table
-        self._keys = tuple(dict.fromkeys(keys))
+        self._keys = dict.fromkeys(keys)  # ordered, and O(1) to test
         self._open = open_key
         """Keys readable without being gathered: their values are covered by another input."""
 
@@ -94,7 +94,7 @@ RELATION_FIELDS = ("backlinks", "mentions", "quotes_by", "co_mentions", "reporte
 
 
 def _restricted(archive: Archive, config_version: object, articles: Iterable[str], body: Key,
-                relation_keys: dict[str, list[Any]]) -> tuple[Archive, tuple[Any, ...]]:
+                relation_keys: dict[str, list[Any]]) -> tuple[Archive, Callable[[], tuple[Any, ...]]]:
     """The archive as one page may see it, and the memo inputs that cover everything it can read."""
     rel = archive.relations
     by_key = Gathered(archive.by_key, [("articles", s) for s in articles], lambda key: key[0] != "articles")
@@ -103,13 +103,14 @@ def _restricted(archive: Archive, config_version: object, articles: Iterable[str
     relations = Relations(timeline=_NotGathered(), **tables)  # type: ignore[arg-type]
     view = replace(archive, articles=_NotGathered(), entities={}, by_key=by_key, bodies=bodies,
                    relations=relations, captures={}, views=_GatedViews(archive.views, by_key))
-    inputs = (archive.names_version, config_version, by_key.inputs(), bodies.inputs(),
-              *(table.inputs() for table in tables.values()))
+    def inputs() -> tuple[Any, ...]:
+        return (archive.names_version, config_version, by_key.inputs(), bodies.inputs(),
+                *(table.inputs() for table in tables.values()))
     return view, inputs
 
 
 def _article_inputs(archive: Archive, config_version: object,
-                    article: m.Article) -> tuple[Archive, tuple[Any, ...]]:
+                    article: m.Article) -> tuple[Archive, Callable[[], tuple[Any, ...]]]:
     rel = archive.relations
     quotes = [QuoteRef(article.slug, q.id) for q in article.quotes]
     others = [*rel.stories.get(article.slug, ()), *(r.article for q in quotes for r in rel.also_quoted.get(q, ())),
@@ -119,7 +120,7 @@ def _article_inputs(archive: Archive, config_version: object,
 
 
 def _entity_inputs(archive: Archive, config_version: object,
-                   entity: m.Entity) -> tuple[Archive, tuple[Any, ...]]:
+                   entity: m.Entity) -> tuple[Archive, Callable[[], tuple[Any, ...]]]:
     rel, key = archive.relations, (entity.collection, entity.slug)
     quotes = list(rel.quotes_by.get(key, ()))
     articles = [*rel.backlinks.get(key, ()), *(mc.article for mc in rel.mentions.get(key, ())),
@@ -140,13 +141,20 @@ def record_pages(archive: Archive, reuse: Reuse | None = None) -> list[PageSpec]
     """The page of every article and entity, with its publishing metadata, planned only if its inputs changed."""
     pages = []
     config_version = reuse_or_compute(reuse, "config", (archive.config,), object)
+
+    def planned(step: tuple[str, str, str], view: Archive, inputs: Callable[[], tuple[Any, ...]],
+                plan: Callable[[], PageSpec]) -> PageSpec:
+        if reuse is None:  # a single build: nothing to compare with
+            return _published(view, plan())
+        return reuse.get(step, inputs(), lambda: _published(view, plan()))
+
     for article in archive.articles:
         view, inputs = _article_inputs(archive, config_version, article)
-        pages.append(reuse_or_compute(reuse, ("page", "articles", article.slug), inputs,
-                                      lambda v=view, a=article: _published(v, article_page(v, a))))
+        pages.append(planned(("page", "articles", article.slug), view, inputs,
+                             lambda v=view, a=article: article_page(v, a)))  # type: ignore[misc]
     for entities in archive.entities.values():
         for entity in entities:
             view, inputs = _entity_inputs(archive, config_version, entity)
-            pages.append(reuse_or_compute(reuse, ("page", entity.collection, entity.slug), inputs,
-                                          lambda v=view, e=entity: _published(v, entity_page(v, e))))
+            pages.append(planned(("page", entity.collection, entity.slug), view, inputs,
+                                 lambda v=view, e=entity: entity_page(v, e)))  # type: ignore[misc]
     return pages

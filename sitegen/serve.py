@@ -17,6 +17,7 @@ from sitegen.build import BuildCache, render_site
 from sitegen.config import Config, load_config
 from sitegen.diagnostics import Diagnostic, Level, error, has_errors
 from sitegen.render import theme_dirs
+from sitegen.reuse import Reuse
 from sitegen.serve_client import overlay_html
 from sitegen.serve_http import PreviewServer
 from sitegen.serve_search import DeferredSearchIndex, Key, is_index_file
@@ -55,7 +56,7 @@ class Preview:
         self.site = SiteState()
         self.events = Broadcaster()
         self.search = DeferredSearchIndex(on_ready=self._index_ready)
-        self.cache = BuildCache(search_index=self.search)
+        self.cache = BuildCache(search_index=self.search, reuse=Reuse())
         self._instance = secrets.token_hex(4)  # a restarted server's builds never match old tabs
         self._builds = 0
         self._last_diagnostics: frozenset[Diagnostic] = frozenset()

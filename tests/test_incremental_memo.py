@@ -15,6 +15,7 @@ from sitegen.config import Config, load_config
 from sitegen.diagnostics import Diagnostic
 from sitegen.memo import SnapshotLoader, _read_templates
 from sitegen.render import Output, make_environment
+from sitegen.reuse import Reuse
 from tests.conftest import MINI, REPO
 
 ARTICLE = "content/articles/2015-12-01-paris-talks.md"
@@ -56,10 +57,15 @@ EDITS = {
     "place": ("content/places/paris.md", "---\n", "---\naliases: [\"City of Light\"]\n"),
     "template": ("themes/default/templates/entity.html", "{% block main %}", "{% block main %}<!-- e -->"),
     "config": ("sitegen.toml", 'title = "Mini archive"', 'title = "Mini archive!"'),
+    # Edits that move relations: a reference dropped, coverage changed, a speaker swapped.
+    "unreference": (ARTICLE, "places: [paris, syria]", "places: [paris]"),
+    "coverage": (ARTICLE, "coverage: reported", "coverage: background"),
+    "speaker": (ARTICLE, "speaker: benjamin-netanyahu", "speaker: vladimir-putin"),
+    "event-date": ("content/events/2015-11-30-paris-meeting.md", "2015-11-30", "2015-11-29"),
 }
 
 
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from(sorted(EDITS)), min_size=1, max_size=3))
 def test_memoised_builds_equal_fresh_builds_whatever_the_edits(tmp_path_factory: pytest.TempPathFactory,
                                                                names: list[str]) -> None:
@@ -67,7 +73,7 @@ def test_memoised_builds_equal_fresh_builds_whatever_the_edits(tmp_path_factory:
     shutil.copytree(MINI, root)
     shutil.copytree(REPO / "themes" / "default", root / "themes" / "default")
     config, _ = load_config(root)
-    cache = BuildCache(search_index=no_index)
+    cache = BuildCache(search_index=no_index, reuse=Reuse())  # what `serve` keeps between builds
     render_site(config, cache=cache)
     for name in names:
         path, old, new = EDITS[name]
