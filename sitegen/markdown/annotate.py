@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from html import escape
 
 from markdown_it import MarkdownIt
@@ -264,20 +265,22 @@ def _annotate(state: StateCore) -> None:
             while pos != -1:
                 hit.append((number, pos + before, pos + before + size))
                 pos = text.find(needle, pos + 1)
-        found = [(s, e, ref, True) for s, e, ref in links]
-        if matcher is not None:
-            if links:
+        if links:
+            found = [(s, e, ref, True) for s, e, ref in links]
+            if matcher is not None:
                 found += [(s, e, ref, False) for s, e, ref in matches[number]
                           if not any(a <= s < b for a, b, _ in links)]
-            else:
-                found += [(s, e, ref, False) for s, e, ref in matches[number]]
-        if not found:
+            found.sort(key=lambda f: (f[0], f[1]))
+        elif matcher is not None and matches[number]:
+            # The matcher's finds are already in (start, end) order, each starting at or after
+            # the end of the one before.
+            found = [(s, e, ref, False) for s, e, ref in matches[number]]
+        else:
             block_spans.append((index, spans))
             continue
         linked_in_block: set[tuple[str, str]] = set()
         explicit_here: list[FoundMention] = []
         breaks = sentence_breaks(text)  # only mentions need sentences
-        found.sort(key=lambda f: (f[0], f[1]))
         for start, end, ref, explicit in found:
             ident = f"m-{len(mentions) + 1}"
             linked = explicit or _should_link(rule, ref, linked_in_block, linked_in_article)
@@ -376,10 +379,16 @@ def _render_annotation_close(self, tokens, idx, options, env) -> str:  # type: i
             f'<span class="note-kind">{escape(kind.capitalize())}</span> {html}</span>')
 
 
+@lru_cache(maxsize=4096)
+def _escaped(value: str) -> str:
+    """A mention's collection and URL are one of a few per article: escaped once each."""
+    return escape(value)
+
+
 def _render_mention(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
     meta = tokens[idx].meta
     text = self.rules["text"](tokens, idx, options, env)  # the text it took the place of, rendered as such
     if meta["url"]:
-        return (f'<a class="mention mention-{escape(meta["collection"])}" id="{escape(meta["id"])}" '
-                f'href="{escape(meta["url"])}">{text}</a>')
-    return f'<span class="mention-ref" id="{escape(meta["id"])}">{text}</span>'
+        return (f'<a class="mention mention-{_escaped(meta["collection"])}" id="{_escaped(meta["id"])}" '
+                f'href="{_escaped(meta["url"])}">{text}</a>')
+    return f'<span class="mention-ref" id="{_escaped(meta["id"])}">{text}</span>'
