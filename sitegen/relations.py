@@ -140,26 +140,50 @@ def _contribution(article: m.Article, body: Body) -> _Contribution:
         tuple((k, tuple(v)) for k, v in grouped.items()))
 
 
+def _ordered(items: list[TimelineItem]) -> tuple[TimelineItem, ...]:
+    # Events before articles on the same day: the news follows what it reports.
+    unique = dict.fromkeys(items)
+    return tuple(sorted(unique, key=lambda i: (i.sort_key, i.collection != "events", i.slug)))
+
+
+def _dated_ordered(items: list[TimelineItem]) -> tuple[TimelineItem, ...]:
+    return _ordered([i for i in items if i.sort_key != (0, 0, 0, 0)])
+
+
+def _co_mentions(key: Key, parts: list[_Contribution]) -> tuple[tuple[Key, int], ...]:
+    counts: Counter[Key] = Counter()
+    for part in parts:
+        counts.update(part.keys)  # counted in C, `key` itself included and then left out
+    return tuple(sorted(((o, n) for o, n in counts.items() if o != key), key=lambda kv: (-kv[1], kv[0])))
+
+
 def derive_relations(articles: tuple[m.Article, ...], entities: dict[str, tuple[m.Entity, ...]],
                      bodies: dict[Key, Body], reuse: Reuse | None = None) -> Relations:
-    """Everything a page shows about other pages, computed once from the resolved records."""
+    """Everything a page shows about other pages, computed once from the resolved records.
+
+    Per-article contributions, and per-entity rankings and timelines, are pure functions of
+    the same objects build after build; `serve` keeps them (reuse.py) and recomputes only
+    those an edit touched.
+    """
     backlinks: dict[Key, list[str]] = defaultdict(list)
+    parts_of: dict[Key, list[_Contribution]] = defaultdict(list)
     mentions: dict[Key, list[MentionInContext]] = defaultdict(list)
     quotes_by: dict[Key, list[QuoteRef]] = defaultdict(list)
-    co_counts: dict[Key, Counter[Key]] = defaultdict(Counter)
     reported: dict[str, list[str]] = defaultdict(list)
     background: dict[str, list[str]] = defaultdict(list)
     items_of: dict[Key, list[TimelineItem]] = defaultdict(list)
+    dated: list[TimelineItem] = []
 
     for article in articles:  # newest first, so every list below is newest first
         body = bodies[("articles", article.slug)]
         part = reuse_or_compute(reuse, ("relations", article.slug), (article, body),
                                 partial(_contribution, article, body))
+        if article.published:
+            dated.append(part.item)
         for key in part.keys:
             backlinks[key].append(article.slug)
+            parts_of[key].append(part)
             items_of[key].append(part.item)
-            # Counted in C, the article's own key included; it is left out when ranking.
-            co_counts[key].update(part.keys)
         for event in article.events:
             (reported if event.coverage == "reported" else background)[event.ref.slug].append(article.slug)
         for speaker, ref in part.quotes:
@@ -172,31 +196,28 @@ def derive_relations(articles: tuple[m.Article, ...], entities: dict[str, tuple[
     for event in entities.get("events", ()):
         if not isinstance(event, m.Event) or event.date is None:
             continue
-        item = TimelineItem(event.date.sort_key, "events", event.slug)
+        item = reuse_or_compute(reuse, ("timeline-item", event.slug), (event,),
+                                partial(TimelineItem, event.date.sort_key, "events", event.slug))
         event_items.append(item)
         items_of[("events", event.slug)].append(item)
         for ref in event.references():
             events_of[(ref.collection, ref.slug)].append(event.slug)
             items_of[(ref.collection, ref.slug)].append(item)
-    dated_articles = [TimelineItem(a.sort_key[0], "articles", a.slug) for a in articles if a.published]
-
-    def ordered(items: list[TimelineItem]) -> tuple[TimelineItem, ...]:
-        # Events before articles on the same day: the news follows what it reports.
-        unique = dict.fromkeys(items)
-        return tuple(sorted(unique, key=lambda i: (i.sort_key, i.collection != "events", i.slug)))
+    everything = event_items + dated
 
     return Relations(
         backlinks={k: tuple(v) for k, v in backlinks.items()},
         mentions={k: tuple(v) for k, v in mentions.items()},
         quotes_by={k: tuple(v) for k, v in quotes_by.items()},
-        co_mentions={k: tuple(sorted(((o, n) for o, n in c.items() if o != k), key=lambda kv: (-kv[1], kv[0])))
-                     for k, c in co_counts.items()},
+        co_mentions={k: reuse_or_compute(reuse, ("co-mentions", k), tuple(v), partial(_co_mentions, k, v))
+                     for k, v in parts_of.items()},
         reported_by={k: tuple(v) for k, v in reported.items()},
         background_in={k: tuple(v) for k, v in background.items()},
         stories=_stories(articles),
         also_quoted=reuse_or_compute(reuse, "also-quoted", tuple((a.slug, a.quotes) for a in articles),
                                      partial(_also_quoted, articles)),
-        timeline=ordered(event_items + dated_articles),
-        entity_timelines={k: ordered([i for i in v if i.sort_key != (0, 0, 0, 0)]) for k, v in items_of.items()},
+        timeline=reuse_or_compute(reuse, "timeline", tuple(everything), partial(_ordered, everything)),
+        entity_timelines={k: reuse_or_compute(reuse, ("entity-timeline", k), tuple(v), partial(_dated_ordered, v))
+                          for k, v in items_of.items()},
         events_of={k: tuple(dict.fromkeys(v)) for k, v in events_of.items()},
     )
