@@ -127,7 +127,9 @@ def atom_feed(archive: Archive, collection: str | None = None, slug: str | None 
     # An entry reads its article and entity names only (see Archive.names_version).
     body = [reuse_or_compute(reuse, ("feed-entry", a.slug), (a, base, fallback, archive.names_version),
                              partial(_entry, archive, a, base, fallback)) for a in articles]
-    return Output(path, ("\n".join([*head, *body, "</feed>"]) + "\n").encode("utf-8"))
+    lines = (*head, *body, "</feed>")
+    return reuse_or_compute(reuse, ("feed", path), lines,
+                            lambda: Output(path, ("\n".join(lines) + "\n").encode("utf-8")))
 
 
 def has_feed(archive: Archive, collection: str, slug: str) -> bool:
