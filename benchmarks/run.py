@@ -125,7 +125,7 @@ from sitegen.serve_search import DeferredSearchIndex
 root, article, text = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 config, _ = load_config(root)
 search = DeferredSearchIndex()
-cache = BuildCache(search_index=search, reuse=Reuse())  # as `sitegen serve` keeps it
+cache = BuildCache(search_index=search, reuse=Reuse(), reads={})  # as `sitegen serve` keeps it
 render_site(config, cache=cache)           # serve's first build fills its caches
 original = article.read_text(encoding="utf-8")
 article.write_text(text, encoding="utf-8")

@@ -36,6 +36,8 @@ class BuildCache:
     """Memoised pure steps, kept between builds by `serve` (parse results, bodies, rendered pages)."""
 
     documents: dict = field(default_factory=dict)  # type: ignore[type-arg]
+    reads: dict | None = None  # type: ignore[type-arg]
+    """Files' bytes by stat signature (load.py); `serve` keeps one, a single build reads everything."""
     bodies: dict = field(default_factory=dict)  # type: ignore[type-arg]
     pages: RenderMemo = field(default_factory=RenderMemo)
     reuse: Reuse | None = None
@@ -96,7 +98,7 @@ def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | Non
     workers = workers or Workers()
     if cache.reuse is not None:
         cache.reuse.start_build()
-    loaded = load_project(config, drafts=drafts, cache=cache.documents)
+    loaded = load_project(config, drafts=drafts, cache=cache.documents, reads=cache.reads)
     archive, problems = build_archive(loaded.documents, config, loaded.captures, cache.bodies, workers, cache.reuse)
     problems = [*loaded.diagnostics, *problems]
     environment = cache.pages.start_build(config)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,6 +117,28 @@ def _walk(folder: Path, content: Path, problems: list[Diagnostic]) -> list[Path]
     return files
 
 
+RACY_NS = 2_000_000_000
+"""File systems store modification times coarsely (FAT: 2 s), so a file changed twice
+within one tick can keep its signature; files modified this close to a previous read are
+read again (git's "racy clean" rule)."""
+
+
+def _read(path: Path, rel: str, reads: dict[str, tuple[tuple[int, ...], bytes]] | None, now: int) -> bytes:
+    """The file's bytes: from `reads` while its signature is unchanged and old enough to trust."""
+    if reads is None:
+        with path.open("rb") as file:  # read at most one byte too many: the size can change
+            return file.read(MAX_FILE_BYTES + 1)
+    info = os.stat(path)
+    signature = (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino, info.st_dev)
+    known = reads.get(rel)
+    if known is not None and known[0] == signature and now - max(info.st_mtime_ns, info.st_ctime_ns) > RACY_NS:
+        return known[1]
+    with path.open("rb") as file:
+        raw = file.read(MAX_FILE_BYTES + 1)
+    reads[rel] = (signature, raw)
+    return raw
+
+
 def _unknown_entries(content: Path, problems: list[Diagnostic]) -> None:
     """Folders and files in content/ that are not collections: a typo would silently drop pages."""
     try:
@@ -143,9 +166,15 @@ def _ignored_file(collection: str, path: Path, rel: str) -> Diagnostic | None:
 
 def load_project(config: Config, *, drafts: bool = False,
                  cache: dict[tuple[str, str, bytes], Parsed] | None = None,
+                 reads: dict[str, tuple[tuple[int, ...], bytes]] | None = None,
                  ) -> LoadedProject:
-    """Read every content file below content/ and parse it; the only place content is read."""
+    """Read every content file below content/ and parse it; the only place content is read.
+
+    `reads` (kept by `serve`) remembers each file's bytes with its stat signature, so an
+    unchanged file is not read again; see _read for why that cannot miss an edit.
+    """
     problems: list[Diagnostic] = []
+    scan_started = time.time_ns()
     content = config.content_dir
     if not content.is_dir():
         return LoadedProject((), {}, (error("content", 0, 0, "content-missing",
@@ -162,8 +191,7 @@ def load_project(config: Config, *, drafts: bool = False,
                 problems.append(ignored)
                 continue
             try:
-                with path.open("rb") as file:  # read at most one byte too many: the size can change
-                    raw = file.read(MAX_FILE_BYTES + 1)
+                raw = _read(path, rel, reads, scan_started)
             except OSError as exc:
                 problems.append(error(rel, 0, 0, "file-unreadable", f"cannot be read: {exc.strerror}"))
                 continue

@@ -56,7 +56,7 @@ class Preview:
         self.site = SiteState()
         self.events = Broadcaster()
         self.search = DeferredSearchIndex(on_ready=self._index_ready)
-        self.cache = BuildCache(search_index=self.search, reuse=Reuse())
+        self.cache = BuildCache(search_index=self.search, reuse=Reuse(), reads={})
         self._instance = secrets.token_hex(4)  # a restarted server's builds never match old tabs
         self._builds = 0
         self._last_diagnostics: frozenset[Diagnostic] = frozenset()

@@ -73,7 +73,7 @@ def test_memoised_builds_equal_fresh_builds_whatever_the_edits(tmp_path_factory:
     shutil.copytree(MINI, root)
     shutil.copytree(REPO / "themes" / "default", root / "themes" / "default")
     config, _ = load_config(root)
-    cache = BuildCache(search_index=no_index, reuse=Reuse())  # what `serve` keeps between builds
+    cache = BuildCache(search_index=no_index, reuse=Reuse(), reads={})  # what `serve` keeps between builds
     render_site(config, cache=cache)
     for name in names:
         path, old, new = EDITS[name]
