@@ -12,7 +12,7 @@ from markdown_it.token import Token
 from sitegen.markdown import make_markdown, render_markdown
 from sitegen.markdown.annotate import _ABBREVIATIONS, _SENTENCE_END, MentionMatcher, sentence_breaks
 from sitegen.markdown.highlight import highlight_code
-from sitegen.markdown.textspans import new_token
+from sitegen.markdown.textspans import Span, _in_one_text, _wrap_any, new_token
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -116,3 +116,30 @@ def test_a_mention_renders_as_a_link_around_its_escaped_text_and_counts_in_headi
     env["entity_url"] = lambda c, s: None
     html = render_markdown("So A&B said.", env)
     assert html == '<p>So <span class="mention-ref" id="m-1">A&amp;B</span> said.</p>\n'
+
+
+def _mention_spans(bounds: list[int]) -> list[Span]:
+    edges = sorted(set(bounds))
+    return [Span(a, b, new_token("mention", "a", 0, meta={"id": f"m-{a}"}), None, single_text=True, rank=2)
+            for a, b in zip(edges[::2], edges[1::2], strict=False)]
+
+
+@SETTINGS
+@given(st.text(min_size=1, max_size=30), st.lists(st.integers(0, 30), max_size=8))
+def test_mentions_in_a_lone_text_are_placed_as_by_the_general_path(content: str, bounds: list[int]):
+    inside = [b for b in bounds if b <= len(content)]
+    spans = _mention_spans(inside)
+    fast = _in_one_text(Token("text", "", 0, content=content), spans)
+    assert fast is not None and not any(s.dropped for s in spans)
+    general = _wrap_any([Token("text", "", 0, content=content)], _mention_spans(inside))
+    assert [(t.type, t.content, t.meta) for t in fast] == [(t.type, t.content, t.meta) for t in general]
+
+
+def test_the_lone_text_path_leaves_empty_overlapping_and_other_spans_to_the_general_path():
+    text = Token("text", "", 0, content="Anna Smith")
+    empty = Span(2, 2, new_token("mention", "a", 0), None, single_text=True)
+    assert _in_one_text(text, [empty]) is None
+    overlapping = [Span(0, 4, new_token("mention", "a", 0), None), Span(2, 6, new_token("mention", "a", 0), None)]
+    assert _in_one_text(text, overlapping) is None
+    annotation = Span(0, 4, new_token("annotation_open", "span", 1), new_token("annotation_close", "span", -1))
+    assert _in_one_text(text, [annotation]) is None

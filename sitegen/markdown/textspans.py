@@ -149,8 +149,37 @@ def _balance(depths: list[int], first: int, last: int, count: int) -> tuple[int,
     return first, last
 
 
+def _in_one_text(text: Token, spans: list[Span]) -> list[Token] | None:
+    """wrap_spans for the commonest paragraph: one text child, and only non-empty spans that
+    take the place of the text they cover (mentions), in order and apart; None for any other
+    case. Each such span is exactly one piece of the text, so each is placed."""
+    pos = 0
+    for span in spans:
+        if span.close is not None or span.start < pos or span.end <= span.start:
+            return None
+        pos = span.end
+    content, result, pos = text.content, [], 0
+    for span in spans:
+        if span.start > pos:
+            result.append(new_token("text", "", 0, content[pos:span.start]))
+        span.open.content = content[span.start:span.end]
+        result.append(span.open)
+        pos = span.end
+    if pos < len(content):
+        result.append(new_token("text", "", 0, content[pos:]))
+    return result
+
+
 def wrap_spans(children: list[Token], spans: list[Span]) -> list[Token]:
     """Insert each span's open/close tokens around the text it covers; returns new children."""
+    if spans and len(children) == 1 and children[0].type == "text":
+        wrapped = _in_one_text(children[0], spans)
+        if wrapped is not None:
+            return wrapped
+    return _wrap_any(children, spans)
+
+
+def _wrap_any(children: list[Token], spans: list[Span]) -> list[Token]:
     cuts = sorted({p for s in spans for p in (s.start, s.end)})
     children, starts, ends, link_depth, depths = _split_at(children, cuts)
 
