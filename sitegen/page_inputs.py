@@ -5,13 +5,15 @@ of the Archive holding only what was gathered for it: its own body, the relation
 under its own keys, the articles those entries name, and every entity (whose identity the
 archive's `names_version` stands for). Reading anything else raises KeyError, so a page
 function can never depend on something its memo key does not cover; the key is
-everything gathered. `serve` then re-plans only the pages whose gathered inputs changed.
+everything gathered. `serve` then re-plans only the pages whose gathered inputs changed;
+a single build, with nothing to compare with, plans straight from the archive.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from sitegen import model as m
@@ -30,29 +32,31 @@ class Gathered(Mapping[Any, Any]):
 
     __slots__ = ("_table", "_keys", "_open")
 
-    def __init__(self, table: Mapping[Any, Any], keys: Iterable[Hashable],
-                 open_key: Callable[[Any], bool] | None = None) -> None:
+    def __init__(self, table: Mapping[Any, Any], keys: Iterable[Hashable], open_except: str | None = None) -> None:
         self._table = table
         self._keys = dict.fromkeys(keys)  # ordered, and O(1) to test
-        self._open = open_key
-        """Keys readable without being gathered: their values are covered by another input."""
+        self._open = open_except
+        """by_key only: keys of every collection but this one are readable without being
+        gathered, since names_version stands for all of those records."""
 
-    def _check(self, key: Any) -> None:
-        if key not in self._keys and not (self._open and self._open(key)):
+    def check(self, key: Any) -> None:
+        if self._open is not None and key[0] != self._open:
+            return
+        if key not in self._keys:
             raise KeyError(f"{key!r} was not gathered for this page (see page_inputs.py)")
 
     def __getitem__(self, key: Any) -> Any:
-        self._check(key)
+        self.check(key)
         return self._table[key]
 
     def get(self, key: Any, default: Any = None) -> Any:
-        self._check(key)
+        self.check(key)
         return self._table.get(key, default)
 
     def __contains__(self, key: object) -> bool:
         if self._open is not None:  # by_key: which records exist is part of names_version
             return key in self._table
-        self._check(key)
+        self.check(key)
         return key in self._table
 
     def __iter__(self) -> Iterator[Any]:
@@ -82,7 +86,7 @@ class _GatedViews:
         self._views, self._by_key = views, by_key
 
     def get(self, key: Key, default: Any = None) -> Any:
-        self._by_key.get(key)  # raises unless gathered
+        self._by_key.check(key)
         return self._views.get(key, default)
 
     def __setitem__(self, key: Key, value: View) -> None:
@@ -97,7 +101,7 @@ def _restricted(archive: Archive, config_version: object, articles: Iterable[str
                 relation_keys: dict[str, list[Any]]) -> tuple[Archive, Callable[[], tuple[Any, ...]]]:
     """The archive as one page may see it, and the memo inputs that cover everything it can read."""
     rel = archive.relations
-    by_key = Gathered(archive.by_key, [("articles", s) for s in articles], lambda key: key[0] != "articles")
+    by_key = Gathered(archive.by_key, [("articles", s) for s in articles], open_except="articles")
     bodies = Gathered(archive.bodies, [body])
     tables = {name: Gathered(getattr(rel, name), relation_keys.get(name, ())) for name in RELATION_FIELDS}
     relations = Relations(timeline=_NotGathered(), **tables)  # type: ignore[arg-type]
@@ -142,19 +146,20 @@ def record_pages(archive: Archive, reuse: Reuse | None = None) -> list[PageSpec]
     pages = []
     config_version = reuse_or_compute(reuse, "config", (archive.config,), object)
 
-    def planned(step: tuple[str, str, str], view: Archive, inputs: Callable[[], tuple[Any, ...]],
-                plan: Callable[[], PageSpec]) -> PageSpec:
-        if reuse is None:  # a single build: nothing to compare with
-            return _published(view, plan())
-        return reuse.get(step, inputs(), lambda: _published(view, plan()))
+    def planned(step: tuple[str, str, str], gather: Callable[[], tuple[Archive, Callable[[], tuple[Any, ...]]]],
+                plan: Callable[[Archive], PageSpec]) -> PageSpec:
+        if reuse is None:  # a single build: nothing to compare with, so nothing to gather
+            return _published(archive, plan(archive))
+        view, inputs = gather()
+        return reuse.get(step, inputs(), lambda: _published(view, plan(view)))
 
     for article in archive.articles:
-        view, inputs = _article_inputs(archive, config_version, article)
-        pages.append(planned(("page", "articles", article.slug), view, inputs,
-                             lambda v=view, a=article: article_page(v, a)))  # type: ignore[misc]
+        pages.append(planned(("page", "articles", article.slug),
+                             partial(_article_inputs, archive, config_version, article),
+                             partial(article_page, article=article)))
     for entities in archive.entities.values():
         for entity in entities:
-            view, inputs = _entity_inputs(archive, config_version, entity)
-            pages.append(planned(("page", entity.collection, entity.slug), view, inputs,
-                                 lambda v=view, e=entity: entity_page(v, e)))  # type: ignore[misc]
+            pages.append(planned(("page", entity.collection, entity.slug),
+                                 partial(_entity_inputs, archive, config_version, entity),
+                                 partial(entity_page, entity=entity)))
     return pages
