@@ -81,5 +81,8 @@ def printable(text: str) -> str:
 
 def fold_path(path: str) -> str:
     """The form under which two paths name the same file on a case-insensitive or
-    Unicode-normalising file system (macOS, Windows): both normalisations, casefolded."""
-    return unicodedata.normalize("NFKC", unicodedata.normalize("NFC", path).casefold())
+    Unicode-normalising file system (macOS, Windows): both normalisations, casefolded.
+
+    NFKC comes first too, so compatibility characters that become letters with a case
+    ('𝙰' -> 'A') are casefolded as well and folding a folded path changes nothing."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", path).casefold())
