@@ -10,9 +10,6 @@ leaves the published site untouched.
 
 from __future__ import annotations
 
-import gzip
-import hashlib
-import json
 import os
 import shutil
 import subprocess
@@ -21,14 +18,12 @@ import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
-
-import cbor2
 
 from sitegen.config import Config
 from sitegen.diagnostics import Diagnostic, error
 from sitegen.pages import PageSpec
 from sitegen.render import Output
+from sitegen.search_bundle import SortValues, canonical_bundle, sort_values
 from sitegen.search_copy import reduced
 
 BUNDLE_DIR = "pagefind"
@@ -138,14 +133,15 @@ def pagefind_bundle(executable: Path, pages: dict[str, bytes]) -> tuple[list[Out
         site.mkdir(exist_ok=True)
         memory = _memory_folder(sum(map(len, pages.values())))
         with tempfile.TemporaryDirectory(prefix=TEMPORARY_PREFIX, dir=memory) as out:
-            return _run_pagefind(executable, site, Path(out) / BUNDLE_DIR)
+            return _run_pagefind(executable, site, Path(out) / BUNDLE_DIR, sort_values(pages))
     finally:
         # Deleting a folder per page waits on the disk (seconds on a busy one): the build need
         # not wait with it. Not a daemon, so the process still ends only once it is done.
         threading.Thread(target=_clean_up, args=(tmp,), name=CLEANUP_THREAD).start()
 
 
-def _run_pagefind(executable: Path, site: Path, bundle: Path) -> tuple[list[Output], list[Diagnostic]]:
+def _run_pagefind(executable: Path, site: Path, bundle: Path,
+                  values: SortValues) -> tuple[list[Output], list[Diagnostic]]:
     command = [str(executable), "--site", str(site), "--output-path", str(bundle),
                "--exclude-selectors", EXCLUDED, "--silent"]
     try:
@@ -157,58 +153,5 @@ def _run_pagefind(executable: Path, site: Path, bundle: Path) -> tuple[list[Outp
         return [], _problem(f"Pagefind failed (exit {run.returncode}): {detail[0]}", OFF)
     files = {p.relative_to(bundle).as_posix(): p.read_bytes() for p in sorted(bundle.rglob("*"))
              if p.is_file() and p.name not in UNUSED_BUNDLE_FILES}
-    return [Output(f"{BUNDLE_DIR}/{path}", data) for path, data in sorted(canonical_bundle(files).items())], []
+    return [Output(f"{BUNDLE_DIR}/{path}", data) for path, data in sorted(canonical_bundle(files, values).items())], []
 
-
-SIGNATURE = b"pagefind_dcd"
-
-
-def _decode(data: bytes) -> Any:
-    raw = gzip.decompress(data)
-    if not raw.startswith(SIGNATURE):
-        raise ValueError("not a Pagefind data file")
-    return cbor2.loads(raw[len(SIGNATURE):])
-
-
-def _encode(value: Any) -> bytes:
-    return gzip.compress(SIGNATURE + cbor2.dumps(value), mtime=0)
-
-
-def _hash(language: str, data: bytes, length: int) -> str:
-    return f"{language}_{hashlib.sha256(data).hexdigest()[:length]}"
-
-
-def canonical_bundle(files: dict[str, bytes]) -> dict[str, bytes]:
-    """The bundle with its filter files in a stable order, so two builds give the same bytes.
-
-    Pagefind writes each filter's values, the list of filters and the languages in hash-map
-    order, which changes from run to run. The values are sorted, the files re-encoded and renamed by a
-    hash of their content, and the language's metadata file that names them is rewritten.
-    A bundle of an unexpected shape (another Pagefind version) is returned untouched.
-    """
-    try:
-        entry = json.loads(files["pagefind-entry.json"])
-        result = dict(files)
-        for language, info in entry["languages"].items():
-            meta_path = f"pagefind.{info['hash']}.pf_meta"
-            meta = _decode(files[meta_path])
-            filters = []
-            for name, old in meta[3]:
-                old_path = f"filter/{old}.pf_filter"
-                filter_name, values = _decode(files[old_path])
-                data = _encode([filter_name, sorted(values, key=lambda v: v[0])])
-                new = _hash(language, data, 7)
-                del result[old_path]
-                result[f"filter/{new}.pf_filter"] = data
-                filters.append([name, new])
-            meta[3] = sorted(filters)
-            meta_data = _encode(meta)
-            info["hash"] = _hash(language, meta_data, 10)
-            del result[meta_path]
-            result[f"pagefind.{info['hash']}.pf_meta"] = meta_data
-        entry["languages"] = dict(sorted(entry["languages"].items()))  # also in hash-map order
-        result["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False,
-                                                   separators=(",", ":")).encode("utf-8")
-        return result
-    except (KeyError, ValueError, TypeError, IndexError, OSError, cbor2.CBORDecodeError):
-        return files
