@@ -126,7 +126,9 @@ def archive_json(archive: Archive, reuse: Reuse | None = None) -> Output:
                          "also": [f"articles/{r.article}#quote-{r.quote}" for r in v]}
                         for k, v in sorted(also.items(), key=lambda kv: (kv[0].article, kv[0].quote))],
     }
-    return Output("archive.json", _with_fragments(skeleton, fragments))
+    # Kept whole while no record changed: at 10,000 articles the file is ~70 MB to join.
+    return reuse_or_compute(reuse, "archive.json", (skeleton, *fragments),
+                            lambda: Output("archive.json", _with_fragments(skeleton, fragments)))
 
 
 def _target(source: str, exact: str, prefix: str, suffix: str) -> dict[str, Any]:
