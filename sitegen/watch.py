@@ -26,8 +26,9 @@ from watchdog.observers.polling import PollingObserver
 from sitegen.config import CONFIG_NAME, Config
 from sitegen.render import BUILTIN_THEMES
 
-QUIET_SECONDS = 0.1
-"""A burst of events ends after this long without a new one (an editor's save is one burst)."""
+QUIET_SECONDS = 0.05
+"""A burst of events ends after this long without a new one (an editor's save is one burst:
+vim, JetBrains and gedit save patterns take a few milliseconds, see tests/test_watch.py)."""
 LONGEST_SECONDS = 2.0
 """A stream of events that never goes quiet is still rebuilt this often."""
 POLL_SECONDS = 0.5
