@@ -86,11 +86,11 @@ def index_outputs(outputs: Iterable[Output], config: Config) -> tuple[list[Outpu
 
 
 def _memory_folder(size: int) -> str | None:
-    """A folder in memory for Pagefind's bundle, if there is one with room to spare.
+    """A folder in memory for Pagefind's input and bundle, if there is one with room to spare.
 
-    Pagefind writes a file per page; on a busy disk creating, reading and deleting them
-    costs more system time than Pagefind's own work. The pages it reads stay in the
-    usual temporary folder: the order it finds them in numbers the pages in the bundle.
+    Pagefind reads and writes a file per page; on a busy disk creating, reading and deleting
+    them costs more system time than Pagefind's own work. The order the folder lists the
+    pages in numbers them, but canonical_bundle renumbers them, so any folder gives the same bundle.
     """
     try:
         if not os.path.isdir(MEMORY_FOLDER) or not os.access(MEMORY_FOLDER, os.W_OK | os.X_OK) or \
@@ -123,7 +123,8 @@ def _clean_up(tmp: str) -> None:
 
 def pagefind_bundle(executable: Path, pages: dict[str, bytes]) -> tuple[list[Output], list[Diagnostic]]:
     """Pagefind's bundle for these pages (output path to bytes), as outputs under pagefind/."""
-    tmp = tempfile.mkdtemp(prefix=TEMPORARY_PREFIX)
+    size = sum(map(len, pages.values()))
+    tmp = tempfile.mkdtemp(prefix=TEMPORARY_PREFIX, dir=_memory_folder(2 * size))  # the pages, and the bundle
     try:
         site = Path(tmp) / "site"
         for path, data in pages.items():
@@ -131,12 +132,10 @@ def pagefind_bundle(executable: Path, pages: dict[str, bytes]) -> tuple[list[Out
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         site.mkdir(exist_ok=True)
-        memory = _memory_folder(sum(map(len, pages.values())))
-        with tempfile.TemporaryDirectory(prefix=TEMPORARY_PREFIX, dir=memory) as out:
-            return _run_pagefind(executable, site, Path(out) / BUNDLE_DIR, sort_values(pages))
+        return _run_pagefind(executable, site, Path(tmp) / BUNDLE_DIR, sort_values(pages))
     finally:
-        # Deleting a folder per page waits on the disk (seconds on a busy one): the build need
-        # not wait with it. Not a daemon, so the process still ends only once it is done.
+        # Deleting a folder per page waits on the disk (seconds on a busy one) where there was no
+        # room in memory: the build need not wait. Not a daemon: the process ends once it is done.
         threading.Thread(target=_clean_up, args=(tmp,), name=CLEANUP_THREAD).start()
 
 
