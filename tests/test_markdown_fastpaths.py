@@ -10,7 +10,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from sitegen.markdown import make_markdown, render_markdown
-from sitegen.markdown.annotate import _ABBREVIATIONS, _SENTENCE_END, MentionMatcher, sentence_breaks
+from sitegen.markdown.annotate import _ABBREVIATIONS, _SENTENCE_END, MentionMatcher, _find_in_all, sentence_breaks
 from sitegen.markdown.highlight import highlight_code
 from sitegen.markdown.textspans import Span, _in_one_text, _wrap_any, new_token
 
@@ -143,3 +143,24 @@ def test_the_lone_text_path_leaves_empty_overlapping_and_other_spans_to_the_gene
     assert _in_one_text(text, overlapping) is None
     annotation = Span(0, 4, new_token("annotation_open", "span", 1), new_token("annotation_close", "span", -1))
     assert _in_one_text(text, [annotation]) is None
+
+
+def _needles(words: list[str]) -> list[tuple[str, int, int, list[tuple[int, int, int]]]]:
+    return [(word, 1, max(len(word) - 1, 0), []) for word in words]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(["a", "ab", "ba", "aa", "b a", "a\x00", ""]), max_size=5),
+       st.lists(st.lists(st.sampled_from(["a", "b", " ", "ab"]), max_size=10).map("".join), max_size=6))
+def test_anchors_found_in_all_texts_at_once_are_found_text_by_text(words: list[str], blocks: list[str]):
+    together = _needles(words)
+    if not _find_in_all(blocks, together):
+        assert any(not w or "\x00" in w for w in words) and all(not hit for _, _, _, hit in together)
+        return
+    for (needle, before, size, hit), (_, _, _, expected) in zip(together, _needles(words), strict=True):
+        for number, text in enumerate(blocks):
+            pos = text.find(needle)
+            while pos != -1:
+                expected.append((number, pos + before, pos + before + size))
+                pos = text.find(needle, pos + 1)
+        assert hit == expected

@@ -67,6 +67,15 @@ _FEW_FORMS = 48
 """Up to this many forms, a str.find per form beats compiling a regex (one per article)."""
 
 
+def _starts(texts: list[str]) -> list[int]:
+    """Where each text starts in `_APART.join(texts)`."""
+    starts, at = [], 0
+    for text in texts:
+        starts.append(at)
+        at += len(text) + 1
+    return starts
+
+
 def _trie_pattern(forms: list[str]) -> str:
     """The forms as a regex trie: tried deepest first, so the longest form that fits wins."""
     root: dict[str, dict] = {}  # type: ignore[type-arg]
@@ -122,10 +131,7 @@ class MentionMatcher:
             return [self.find(text) for text in texts]
         # A form cannot span the separator, and it reads as a non-word character at either edge
         # as a text's start and end do, so each text's matches are the same as when searched alone.
-        starts, at = [], 0
-        for text in texts:
-            starts.append(at)
-            at += len(text) + 1
+        starts = _starts(texts)
         each: list[list[tuple[int, int, tuple[str, str]]]] = [[] for _ in texts]
         for start, end, ref in self._find_few(_APART.join(texts)):
             block = bisect.bisect_right(starts, start) - 1
@@ -239,6 +245,22 @@ def _text_and_links(children: list[Token]) -> tuple[str, list[tuple[int, int, tu
     return "".join(parts), spans
 
 
+def _find_in_all(texts: list[str], needles: list[tuple[str, int, int, list[tuple[int, int, int]]]]) -> bool:
+    """Record where each anchor occurs in any of the texts, as searching text by text would,
+    with one search per anchor; False (nothing recorded) if a needle or text stops that."""
+    if any(not needle or _APART in needle for needle, _, _, _ in needles) or any(_APART in t for t in texts):
+        return False
+    starts, joined = _starts(texts), _APART.join(texts)
+    for needle, before, size, hit in needles:
+        pos = joined.find(needle)
+        while pos != -1:  # a needle cannot contain the separator, so it lies inside one text
+            block = bisect.bisect_right(starts, pos) - 1
+            start = pos - starts[block] + before
+            hit.append((block, start, start + size))
+            pos = joined.find(needle, pos + 1)
+    return True
+
+
 def _annotate(state: StateCore) -> None:
     env = state.env
     anchors: list[Anchor] = env.get("anchors", [])
@@ -255,16 +277,18 @@ def _annotate(state: StateCore) -> None:
     inline_tokens = [(i, t) for i, t in enumerate(state.tokens) if t.type == "inline" and t.children]
     texts = [_text_and_links(t.children) for _, t in inline_tokens]  # type: ignore[arg-type]
     matches = matcher.find_each([text for text, _ in texts]) if matcher is not None else []
+    found_together = len(hits) == len(anchors) and _find_in_all([text for text, _ in texts], needles)
     for number, (index, token) in enumerate(inline_tokens):
         assert token.children is not None
         text, links = texts[number]
         blocks.append(text)
         spans: list[Span] = []
-        for needle, before, size, hit in needles:
-            pos = text.find(needle)
-            while pos != -1:
-                hit.append((number, pos + before, pos + before + size))
-                pos = text.find(needle, pos + 1)
+        if not found_together:
+            for needle, before, size, hit in needles:
+                pos = text.find(needle)
+                while pos != -1:
+                    hit.append((number, pos + before, pos + before + size))
+                    pos = text.find(needle, pos + 1)
         if links:
             found = [(s, e, ref, True) for s, e, ref in links]
             if matcher is not None:
