@@ -66,8 +66,29 @@ def _external(value: str) -> str:
     return value if urlsplit(value).scheme.lower() in ("http", "https") else ""
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class DataEnvironment(Environment):
+    """Jinja's Environment, with `a.title` on our plain-data contexts looked up as a key first.
+
+    Jinja resolves `a.title` by trying the attribute and, when that raises AttributeError,
+    the key; on a dict that is an exception per lookup, a sixth of an entity page's render
+    time. A dict has no attributes but its class's, so for any other name the attribute
+    lookup can only fail: going to the key first gives exactly Jinja's result, sooner.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 def make_environment(config: Config) -> Environment:
-    env = Environment(
+    env = DataEnvironment(
         loader=FileSystemLoader([str(d / "templates") for d in theme_dirs(config)]),
         autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True)
