@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 
 
 def page_path(collection: str, slug: str) -> str:
@@ -10,6 +11,7 @@ def page_path(collection: str, slug: str) -> str:
     return f"{collection}/{slug}/"
 
 
+@lru_cache(maxsize=1 << 16)  # pure; a page links the same few targets many times over
 def relative(from_page: str, to: str) -> str:
     """A link from the page at from_page (a folder path like 'articles/x/') to site path `to`.
 
