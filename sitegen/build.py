@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -23,7 +22,7 @@ from sitegen.markdown.highlight import pygments_css
 from sitegen.memo import RenderMemo
 from sitegen.page_inputs import record_pages
 from sitegen.pages import plan_pages
-from sitegen.parallel import Workers
+from sitegen.parallel import Workers, in_background
 from sitegen.render import Output, render_pages, theme_dirs
 from sitegen.reuse import Reuse
 from sitegen.search import index_outputs, search_page
@@ -66,14 +65,12 @@ def capture_outputs(archive: Archive) -> list[Output]:
 def _search_index_meanwhile(index: Callable[[list[Output], Config], tuple[list[Output], list[Diagnostic]]],
                             pages: list[Output], config: Config,
                             background: bool) -> Callable[[], tuple[list[Output], list[Diagnostic]]]:
-    """The search index, to be collected later. Pagefind is a separate single-threaded process:
-    with cores to spare it runs while this process writes the exports, feeds and datasets."""
+    """The search index, to be collected later. With cores to spare it is built in a forked
+    process (Pagefind, and the Python that prepares its input and canonicalises its bundle)
+    while this one writes the exports, feeds and datasets."""
     if not background:
         return lambda: index(pages, config)
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitegen-search")
-    future = pool.submit(index, pages, config)
-    pool.shutdown(wait=False)
-    return future.result
+    return in_background(partial(index, pages, config))
 
 
 def _settle_heap() -> None:
@@ -122,14 +119,17 @@ def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | Non
     outputs += schema_outputs()  # editors validate front matter against these
     outputs += [*dataset_outputs(archive, cache.reuse), *feed_outputs(archive, cache.reuse),
                 *sitemap_outputs(archive, specs)]
+    assets = load_theme_assets(theme_dirs(config))
+    assets["static/pygments.css"] = pygments_css().encode("utf-8")
+    theme_files = [Output(path, data) for path, data in sorted(assets.items())]
+    # Shared with `sitegen check`. Only the search index writes below pagefind/, so the checks
+    # (output collisions among them) need not wait for it.
+    problems += project_checks(config, loaded, archive, [*outputs, *theme_files], cache.bodies)
     if indexing is not None:
         search_files, search_problems = indexing()
         outputs += search_files
         render_problems = [*render_problems, *search_problems]
-    assets = load_theme_assets(theme_dirs(config))
-    assets["static/pygments.css"] = pygments_css().encode("utf-8")
-    outputs += [Output(path, data) for path, data in sorted(assets.items())]
-    problems += project_checks(config, loaded, archive, outputs, cache.bodies)  # shared with `sitegen check`
+    outputs += theme_files
     diagnostics = tuple(sort_diagnostics([*problems, *render_problems]))
     if cache.reuse is not None:
         _settle_heap()

@@ -112,6 +112,8 @@ def _forked(tasks: Sequence[Callable[[], T]], jobs: int) -> list[T]:
     sys.stdout.flush()
     sys.stderr.flush()
     # Objects that exist now are never collected by the workers, so their memory stays shared.
+    # A build that freezes its own stages (build.py) keeps them frozen afterwards as well.
+    frozen_before = gc.get_freeze_count() > 0
     gc.freeze()
     children: list[tuple[int, int]] = []
     try:
@@ -124,7 +126,8 @@ def _forked(tasks: Sequence[Callable[[], T]], jobs: int) -> list[T]:
             os.close(write_fd)
             children.append((pid, read_fd))
     finally:
-        gc.unfreeze()
+        if not frozen_before:
+            gc.unfreeze()
     results: dict[int, list[T]] = {}
     failure: tuple[BaseException | None, str] | None = None
     try:
@@ -149,3 +152,59 @@ def _forked(tasks: Sequence[Callable[[], T]], jobs: int) -> list[T]:
             raise exc
         raise WorkerFailed(detail)
     return [result for number in range(len(chunks)) for result in results[number]]
+
+
+def in_background(task: Callable[[], T]) -> Callable[[], T]:
+    """Start `task` in a forked process now; the function returned waits for its result.
+
+    For a long task that is mostly not Python (Pagefind) but has Python steps around it:
+    in a thread those would compete for this process's interpreter lock with the rest
+    of the build. Where forking is not safe the task runs in a thread instead.
+    """
+    if not fork_is_safe():
+        box: list[tuple[bool, object]] = []
+
+        def run() -> None:
+            try:
+                box.append((True, task()))
+            except BaseException as exc:  # noqa: BLE001 — re-raised by the collector
+                box.append((False, exc))
+
+        thread = threading.Thread(target=run, name="sitegen-background")
+        thread.start()
+
+        def joined() -> T:
+            thread.join()
+            ok, value = box[0]
+            if not ok:
+                raise value  # type: ignore[misc]
+            return value  # type: ignore[return-value]
+        return joined
+    counter = multiprocessing.get_context("fork").Value("q", 0)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    frozen_before = gc.get_freeze_count() > 0
+    gc.freeze()
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_fd)
+        _child([task], [range(1)], counter, write_fd)
+    os.close(write_fd)
+    if not frozen_before:
+        gc.unfreeze()
+
+    def collected() -> T:
+        with os.fdopen(read_fd, "rb", closefd=True) as pipe:
+            payload = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        if not payload:
+            raise WorkerFailed(f"background process {pid} ended without a result (wait status {status})")
+        message = pickle.loads(payload)
+        if message[0] != "ok":
+            if message[1] is not None:
+                raise message[1]
+            raise WorkerFailed(message[2])
+        result: T = message[1][0][0]
+        return result
+    return collected

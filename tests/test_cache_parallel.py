@@ -11,7 +11,7 @@ import pytest
 from benchmarks import gen_corpus
 from sitegen.build import render_site
 from sitegen.config import load_config
-from sitegen.parallel import MIN_TASKS, Workers, fork_is_safe
+from sitegen.parallel import MIN_TASKS, Workers, fork_is_safe, in_background
 
 
 def _square(n: int) -> int:
@@ -48,6 +48,34 @@ def test_no_fork_while_other_threads_run() -> None:
     helper.start()
     try:
         assert set(Workers(2).run([os.getpid for _ in range(4 * MIN_TASKS)])) == {os.getpid()}
+    finally:
+        stop.set()
+        helper.join()
+
+
+def test_a_background_task_runs_in_another_process_and_hands_back_its_result() -> None:
+    collect = in_background(lambda: (os.getpid(), list(range(100_000))))  # larger than a pipe's buffer
+    pid, numbers = collect()
+    assert numbers == list(range(100_000))
+    assert pid != os.getpid() or not fork_is_safe()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaped
+
+
+def test_a_background_task_error_is_raised_by_its_collector() -> None:
+    def broken() -> None:
+        raise ValueError("index failed")
+    collect = in_background(broken)
+    with pytest.raises(ValueError, match="index failed"):
+        collect()
+
+
+def test_a_background_task_runs_in_a_thread_where_forking_is_unsafe() -> None:
+    stop = threading.Event()
+    helper = threading.Thread(target=stop.wait)
+    helper.start()
+    try:
+        assert in_background(os.getpid)() == os.getpid()
     finally:
         stop.set()
         helper.join()
