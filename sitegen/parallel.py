@@ -100,6 +100,11 @@ def _child(tasks: Sequence[Callable[[], object]], chunks: list[range], counter, 
                 payload = pickle.dumps(("raised", None, detail), protocol=pickle.HIGHEST_PROTOCOL)
         with os.fdopen(write_fd, "wb", closefd=True) as pipe:
             pipe.write(payload)
+        # A task may leave work to a non-daemon thread that a normal exit would wait for
+        # (search.py deletes Pagefind's input folder so): os._exit would cut it short.
+        for thread in threading.enumerate():
+            if thread is not threading.current_thread() and not thread.daemon:
+                thread.join()
     except BaseException:  # noqa: BLE001 — nothing may escape a forked child
         status = 1
     finally:

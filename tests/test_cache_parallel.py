@@ -62,6 +62,20 @@ def test_a_background_task_runs_in_another_process_and_hands_back_its_result() -
         os.waitpid(pid, os.WNOHANG)  # reaped
 
 
+def test_a_background_task_finishes_the_threads_it_starts(tmp_path: Path) -> None:
+    """search.py leaves the deletion of Pagefind's input to a thread: it must not be cut short."""
+    marker = tmp_path / "done"
+
+    def task() -> int:
+        def later() -> None:
+            threading.Event().wait(0.2)  # stands for slow clean-up work, not synchronisation
+            marker.write_text("ok")
+        threading.Thread(target=later).start()
+        return 1
+    assert in_background(task)() == 1
+    assert marker.read_text() == "ok"  # the result came after the child's threads ended
+
+
 def test_a_background_task_error_is_raised_by_its_collector() -> None:
     def broken() -> None:
         raise ValueError("index failed")
