@@ -233,7 +233,13 @@ def main() -> None:
         for size in sizes:
             print(f"{size} articles…", flush=True)
             repeat = args.repeat_large if size >= 10000 and args.repeat_large else args.repeat
-            rows.append(measure(size, repeat, base, log, cold_only=size > 10000))
+            try:
+                rows.append(measure(size, repeat, base, log, cold_only=size > 10000))
+            except SystemExit as failed:  # a size that cannot be built here must not lose the others
+                log.append(f"{size:,} articles: not measured: {str(failed).splitlines()[0]}")
+                print(f"  {size}: {failed}", flush=True)
+            finally:
+                shutil.rmtree(base / f"corpus-{size}", ignore_errors=True)
     finally:
         shutil.rmtree(base, ignore_errors=True)
     lines = table(rows)
