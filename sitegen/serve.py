@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import os
 import secrets
 import sys
 import threading
@@ -20,7 +21,7 @@ from sitegen.render import theme_dirs
 from sitegen.reuse import Reuse
 from sitegen.serve_client import overlay_html
 from sitegen.serve_http import PreviewServer
-from sitegen.serve_search import DeferredSearchIndex, Key, is_index_file
+from sitegen.serve_search import DeferredSearchIndex, Key, indexing_unfinished, is_index_file
 from sitegen.serve_state import WAIT_FOR_BUILD_SECONDS, Broadcaster, SiteState, Snapshot
 from sitegen.watch import Debouncer, Watcher, WatchLayout
 
@@ -275,6 +276,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     finally:
         preview.close()
     print("\nstopped", file=sys.stderr)
+    if indexing_unfinished():
+        # A search index still being built is of no use now, and finishing it could take
+        # half a minute on a large archive: leave without finalising the interpreter.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(EXIT_OK)
     return EXIT_OK
 
 

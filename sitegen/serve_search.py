@@ -9,10 +9,12 @@ wait until the index matches the pages served, so no answer mixes two versions.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import pickle
 import threading
+import weakref
 from collections.abc import Callable, Iterable
 
 from sitegen.config import Config
@@ -47,6 +49,27 @@ def _lower_priority() -> None:
         pass  # not Linux, or not allowed: the index is merely built at normal priority
 
 
+_RUNNING: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+
+
+@atexit.register
+def _finish_before_exit() -> None:
+    """Let index threads end before the interpreter does.
+
+    A daemon thread still running when Python finalises is stopped where it next takes the
+    interpreter lock; inside a C extension (cbor2, while a bundle is canonicalised) that
+    aborts the process. atexit handlers run before that point. `sitegen serve` does not
+    wait here on Ctrl+C: it leaves without finalising (see serve.cmd_serve).
+    """
+    for thread in list(_RUNNING):
+        thread.join()
+
+
+def indexing_unfinished() -> bool:
+    """True while some index thread still runs (after close(), an interrupted serve)."""
+    return any(thread.is_alive() for thread in _RUNNING)
+
+
 class DeferredSearchIndex:
     """Called like index_outputs(pages, config) from a build; runs Pagefind in its own thread."""
 
@@ -75,6 +98,7 @@ class DeferredSearchIndex:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._work, name="sitegen-search", daemon=True)
                 self._thread.start()
+                _RUNNING.add(self._thread)
             stale = next(iter(self._done.values()), ([], []))
             return list(stale[0]), []  # problems of a stale index are not this build's
 
