@@ -70,7 +70,14 @@ def _search_index_meanwhile(index: Callable[[list[Output], Config], tuple[list[O
     while this one writes the exports, feeds and datasets."""
     if not background:
         return lambda: index(pages, config)
-    return in_background(partial(index, pages, config))
+    in_parts = getattr(index, "in_parts", None)  # a remembered index (diskcache.py) is looked up here
+    if in_parts is None:
+        return in_background(partial(index, pages, config))
+    known, build, remember = in_parts(pages, config)
+    if known is not None:
+        return lambda: known
+    collect = in_background(build)
+    return lambda: remember(collect())
 
 
 def _settle_heap() -> None:

@@ -221,7 +221,10 @@ def remembered_search_index(memo: DiskMemo,
     The bundle is a function of the pages it indexes and the configuration, so a rebuild
     whose pages are byte-for-byte those of the last build reuses it instead of re-indexing.
     """
-    def search_index(pages: list[Output], config: Config) -> Index:
+    def in_parts(pages: list[Output], config: Config,
+                 ) -> tuple[Index | None, Callable[[], Index], Callable[[Index], Index]]:
+        """(the remembered index or None, how to build it, how to remember it): the build may
+        build it in another process, but only this one may write to the memo."""
         hasher = hashlib.blake2b(digest_size=20)
         for page in pages:
             hasher.update(len(page.path).to_bytes(8, "little") + page.path.encode())
@@ -229,9 +232,16 @@ def remembered_search_index(memo: DiskMemo,
         key = ("search-index", config, hasher.digest())
         if key in memo:
             outputs, problems = memo[key]  # type: ignore[misc]
-            return list(outputs), list(problems)
-        outputs, problems = index(pages, config)
-        if not problems:  # a failed run is retried by the next build
-            memo[key] = (outputs, problems)
-        return outputs, problems
+            return (list(outputs), list(problems)), lambda: index(pages, config), lambda built: built
+
+        def remember(built: Index) -> Index:
+            if not built[1]:  # a failed run is retried by the next build
+                memo[key] = built
+            return built
+        return None, lambda: index(pages, config), remember
+
+    def search_index(pages: list[Output], config: Config) -> Index:
+        known, build, remember = in_parts(pages, config)
+        return known if known is not None else remember(build())
+    search_index.in_parts = in_parts  # type: ignore[attr-defined]
     return search_index

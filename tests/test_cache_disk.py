@@ -140,3 +140,23 @@ def test_the_search_index_is_rebuilt_only_when_the_pages_change(tmp_path: Path) 
     search(failing, config)  # a failed index is not remembered
     assert runs == [1, 2, 3, 3]
     again.close()
+
+
+def test_an_index_built_in_a_forked_process_is_remembered_by_this_one(project: Path, tmp_path: Path) -> None:
+    """With -j 2 the index is built in another process; only the build's own process writes the memo."""
+    from sitegen.parallel import Workers
+
+    log = tmp_path / "index-runs"
+
+    def index(pages: list[Output], config: Config) -> tuple[list[Output], list[Diagnostic]]:
+        with log.open("a") as runs:  # a file: a forked process's list would not come back
+            runs.write(f"{os.getpid()}\n")
+        return [Output("pagefind/pagefind.js", b"%d" % len(pages))], []
+
+    config, _ = load_config(project)
+    for _ in range(2):
+        memo = DiskMemo(project)
+        render_site(config, cache=BuildCache(search_index=remembered_search_index(memo, index)), workers=Workers(2))
+        memo.save()
+        memo.close()
+    assert len(log.read_text().split()) == 1, "the second build found the first one's index in the memo"
