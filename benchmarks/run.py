@@ -127,6 +127,7 @@ config, _ = load_config(root)
 search = DeferredSearchIndex()
 cache = BuildCache(search_index=search, reuse=Reuse(), reads={})  # as `sitegen serve` keeps it
 render_site(config, cache=cache)           # serve's first build fills its caches
+search.wait_ready(search.wanted, 900)     # its background index would compete for the CPU
 original = article.read_text(encoding="utf-8")
 article.write_text(text, encoding="utf-8")
 try:
