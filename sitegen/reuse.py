@@ -30,20 +30,16 @@ class Reuse:
     def __init__(self) -> None:
         self._previous: dict[Hashable, tuple[tuple[Any, ...], Any]] = {}
         self._current: dict[Hashable, tuple[tuple[Any, ...], Any]] = {}
-        self.computed = 0
-        self.reused = 0
 
     def start_build(self) -> None:
         # An empty current generation means the last build stopped early: keep the older one.
         if self._current:
             self._previous, self._current = self._current, {}
-        self.computed = self.reused = 0
 
     def kept(self, step: Hashable, inputs: tuple[Any, ...]) -> Any | None:
         """The value kept for `step` if it was computed from the same inputs, else None."""
         entry = self._current.get(step) or self._previous.get(step)
         if entry is not None and same_inputs(entry[0], inputs):
-            self.reused += 1
             return entry[1]
         return None
 
@@ -58,7 +54,6 @@ class Reuse:
         """
         value = self.kept(step, inputs)
         if value is None:
-            self.computed += 1
             value = compute()
         self.keep(step, inputs, value)
         return value  # type: ignore[no-any-return]
