@@ -27,13 +27,26 @@ Index = tuple[list[Output], list[Diagnostic]]
 Key = bytes
 
 
-def index_key(pages: Iterable[Output], config: Config) -> Key:
-    """A digest of everything the index is built from: the rendered pages and the configuration."""
+PageDigests = dict[str, tuple[bytes, bytes]]
+
+
+def index_key(pages: Iterable[Output], config: Config, known: PageDigests | None = None) -> tuple[Key, PageDigests]:
+    """A digest of everything the index is built from: the rendered pages and the configuration.
+
+    Hashing every page again would cost more than the rest of a serve rebuild (a 10,000-article
+    site is hundreds of megabytes), so each page's own digest is taken from `known` while its
+    bytes are the very same object as when it was hashed: unchanged pages keep theirs.
+    """
+    known = known or {}
+    digests: PageDigests = {}
     hasher = hashlib.blake2b(pickle.dumps(config, protocol=5), digest_size=20)
     for page in pages:
-        hasher.update(len(page.path).to_bytes(8, "little") + page.path.encode())
-        hasher.update(len(page.data).to_bytes(8, "little") + page.data)
-    return hasher.digest()
+        entry = known.get(page.path)
+        if entry is None or entry[0] is not page.data:
+            entry = (page.data, hashlib.blake2b(page.data, digest_size=20).digest())
+        digests[page.path] = entry
+        hasher.update(len(page.path).to_bytes(8, "little") + page.path.encode() + entry[1])
+    return hasher.digest(), digests
 
 
 def is_index_file(path: str) -> bool:
@@ -83,11 +96,12 @@ class DeferredSearchIndex:
         self._on_ready = on_ready
         self._build_index = build_index
         self._thread: threading.Thread | None = None
+        self._digests: PageDigests = {}
         self.wanted: Key | None = None
         """The key of the pages of the latest build: what the served index should match."""
 
     def __call__(self, pages: list[Output], config: Config) -> Index:
-        key = index_key(pages, config)
+        key, self._digests = index_key(pages, config, self._digests)
         with self._changed:
             self.wanted = key
             if key in self._done:
