@@ -20,7 +20,8 @@ from collections.abc import Callable, Iterable
 from sitegen.config import Config
 from sitegen.diagnostics import Diagnostic, error
 from sitegen.render import Output
-from sitegen.search import BUNDLE_DIR, index_outputs
+from sitegen.search import BUNDLE_DIR
+from sitegen.search_process import IndexProcess
 
 NICENESS = 10
 Index = tuple[list[Output], list[Diagnostic]]
@@ -84,17 +85,18 @@ def indexing_unfinished() -> bool:
 
 
 class DeferredSearchIndex:
-    """Called like index_outputs(pages, config) from a build; runs Pagefind in its own thread."""
+    """Called like index_outputs(pages, config) from a build; the index is built in another thread
+    (by default waiting on a child process, search_process.py)."""
 
     def __init__(self, on_ready: Callable[[Key], None] | None = None,
-                 build_index: Callable[[list[Output], Config], Index] = index_outputs) -> None:
+                 build_index: Callable[[list[Output], Config], Index] | None = None) -> None:
         self._changed = threading.Condition()
         self._done: dict[Key, Index] = {}
         """The latest finished index (one entry), by the key of the pages it indexes."""
         self._job: tuple[Key, list[Output], Config] | None = None
         self._closed = False
         self._on_ready = on_ready
-        self._build_index = build_index
+        self._build_index = build_index or IndexProcess()
         self._thread: threading.Thread | None = None
         self._digests: PageDigests = {}
         self.wanted: Key | None = None
@@ -134,6 +136,9 @@ class DeferredSearchIndex:
         with self._changed:
             self._closed = True
             self._changed.notify_all()
+        close_builder = getattr(self._build_index, "close", None)
+        if close_builder is not None:
+            close_builder()  # ends an index build under way in another process
         if self._thread is not None:
             # Ctrl+C must not wait for a low-priority index build on a busy machine: the
             # thread is a daemon, and an unfinished index is never served.
