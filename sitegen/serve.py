@@ -66,7 +66,9 @@ class Preview:
         self._threads: list[threading.Thread] = []
         self._serving = False
         self.config = self._initial_config()
-        self._watcher = Watcher(WatchLayout.for_config(self.config), self._debouncer, poll=poll)
+        self._watched = (self.config, WatchLayout.for_config(self.config))
+        self._watcher = Watcher(self._watched[1], self._debouncer, poll=poll)
+        self._counted: tuple[dict[str, bytes] | None, int] = (None, 0)
         self._server = PreviewServer(host, port, self)
 
     @property
@@ -112,10 +114,21 @@ class Preview:
             snapshot, changed = self._next_snapshot(config, diagnostics, files, failed, search_key)
             self.site.publish(snapshot, covers)
             self.events.send(snapshot.state())
-            self._watcher.sync(WatchLayout.for_config(self.config))
-            pages = sum(p.endswith(".html") for p in snapshot.files)
+            self._watch(self.config)
+            pages = self._count_pages(snapshot.files)
             seconds = time.perf_counter() - started
             return Rebuild(not failed, pages, rendered, changed, seconds * 1000, diagnostics)
+
+    def _watch(self, config: Config) -> None:
+        """Follow the folders this configuration reads; theme folders can appear at any time."""
+        if config != self._watched[0]:  # resolving the root is not free: only when it can change
+            self._watched = (config, WatchLayout.for_config(config))
+        self._watcher.sync(self._watched[1])
+
+    def _count_pages(self, files: dict[str, bytes]) -> int:
+        if files is not self._counted[0]:
+            self._counted = (files, sum(1 for p in files if p.endswith(".html")))
+        return self._counted[1]
 
     def _bound_caches(self, documents: int) -> None:
         """Forget superseded parses and bodies once they pile up: every save adds a version."""
@@ -136,8 +149,11 @@ class Preview:
         assert files is not None
         before = old.files if old else {}
         # The search index follows the pages by itself (see _index_ready); it never reloads a tab.
-        changed = tuple(sorted(p for p in files.keys() | before.keys() if not is_index_file(p)
-                               and before.get(p) is not files.get(p) and before.get(p) != files.get(p)))
+        # Unchanged outputs are the very same bytes objects as last time (memoised steps), so
+        # identity settles all but a handful of the tens of thousands of files of a large site.
+        changed = tuple(sorted([p for p, data in files.items() if (old_data := before.get(p)) is not data
+                                and old_data != data and not is_index_file(p)]
+                               + [p for p in before.keys() - files.keys() if not is_index_file(p)]))
         if old is not None and not changed:
             return Snapshot(old.files, old.build, old.previous, old.css_only, config, None, search_key), ()
         css_only = bool(changed) and all(p.endswith(".css") for p in changed)
