@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
+from typing import Any, TypeVar
 
 from sitegen import model as m
 from sitegen.bodies import Body, Registry, render_article_body, render_entity_body
@@ -16,6 +17,8 @@ from sitegen.relations import Relations, derive_relations
 from sitegen.reuse import Reuse, reuse_or_compute
 
 Key = tuple[str, str]
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,23 +52,43 @@ def _stub(ref: m.Ref) -> m.Entity:
     return cls(collection=ref.collection, slug=ref.slug, path="", name=name, stub=True)
 
 
-def _resolve_speakers(articles: list[m.Article], by_key: dict[Key, m.Document],
-                      reuse: Reuse | None = None) -> list[m.Article]:
-    """A quote's speaker may be a person or an organisation; pin each to its collection."""
-    result = []
-    for article in articles:
-        collections = tuple("organisations" if ("organisations", q.speaker.slug) in by_key and
-                            ("people", q.speaker.slug) not in by_key else "people" for q in article.quotes)
-        if all(q.speaker.collection == c for q, c in zip(article.quotes, collections, strict=True)):
-            result.append(article)  # the same object, so later steps can tell it is unchanged
-            continue
+def kept_results(reuse: Reuse | None, step: Hashable, items: Sequence[Any], version: object) -> list[Any]:
+    """The previous build's result for each item that is the very same object (None for the others).
 
-        def pinned(article: m.Article = article, collections: tuple[str, ...] = collections) -> m.Article:
-            return replace(article, quotes=tuple(
-                replace(q, speaker=replace(q.speaker, collection=c))
-                for q, c in zip(article.quotes, collections, strict=True)))
-        result.append(reuse_or_compute(reuse, ("speakers", article.slug), (article, collections), pinned))
-    return result
+    One lookup for the whole list (not one per item), so an unchanged archive costs a pass
+    of identity tests; results are kept while `version` is the same object.
+    """
+    state = reuse.kept(step, (version,)) if reuse is not None else None
+    if state is None:
+        return [None] * len(items)
+    if len(state[0]) == len(items):
+        return [r if x is y else None for x, y, r in zip(items, state[0], state[1], strict=True)]
+    known = dict(zip(map(id, state[0]), state[1], strict=True))  # alive in `state`: no new item shares an id
+    return [known.get(id(x)) for x in items]
+
+
+def mapped(reuse: Reuse | None, step: Hashable, items: Sequence[T], version: object,
+           compute: Callable[[T], R]) -> list[R]:
+    """[compute(x) for x in items], keeping the previous build's result of every item that is the very same object.
+
+    `compute` must be a pure function of its item and of what `version` stands for, and must not return None.
+    """
+    if reuse is None:
+        return [compute(x) for x in items]
+    results = [compute(x) if r is None else r
+               for x, r in zip(items, kept_results(reuse, step, items, version), strict=True)]
+    reuse.keep(step, (version,), (items, results))
+    return results
+
+
+def _pin_speakers(by_key: dict[Key, m.Document], article: m.Article) -> m.Article:
+    """A quote's speaker may be a person or an organisation; pin each to its collection."""
+    collections = tuple("organisations" if ("organisations", q.speaker.slug) in by_key and
+                        ("people", q.speaker.slug) not in by_key else "people" for q in article.quotes)
+    if all(q.speaker.collection == c for q, c in zip(article.quotes, collections, strict=True)):
+        return article  # the same object, so later steps can tell it is unchanged
+    return replace(article, quotes=tuple(replace(q, speaker=replace(q.speaker, collection=c))
+                                         for q, c in zip(article.quotes, collections, strict=True)))
 
 
 def _all_refs(document: m.Document) -> list[m.Ref]:
@@ -78,31 +101,50 @@ def _all_refs(document: m.Document) -> list[m.Ref]:
     return refs
 
 
-def _check_refs(documents: list[m.Document], by_key: dict[Key, m.Document]) -> list[Diagnostic]:
+def _refs_problems(by_key: dict[Key, m.Document], slugs: Callable[[], dict[str, list[str]]],
+                   document: m.Document) -> tuple[list[Diagnostic], list[m.Entity]]:
+    """One document's references to missing files, and a stub for each missing entity.
+
+    Runs before any stub is added, so it depends only on the document and the keys of the
+    real documents (as slugs() lists them).
+    """
+    problems: list[Diagnostic] = []
+    stubs: list[m.Entity] = []
+    for ref in _all_refs(document):
+        if (ref.collection, ref.slug) in by_key:
+            continue
+        if ref.collection == "articles":
+            problems.append(warning(document.path, ref.line, ref.column, "ref-unknown",
+                                    f"no article '{ref.slug}'", did_you_mean(ref.slug, slugs().get("articles", []))))
+            continue
+        stubs.append(_stub(ref))
+        kind = m.SINGULAR[ref.collection]
+        # The commonest slip: a real slug listed under the wrong field (a place under people:).
+        elsewhere = [c for c in m.ENTITY_COLLECTIONS if c != ref.collection and ref.slug in slugs().get(c, ())]
+        problems.append(warning(
+            document.path, ref.line, ref.column, "ref-unknown",
+            f"no {kind} '{ref.slug}' (content/{ref.collection}/{ref.slug}.md does not exist)",
+            (f"'{ref.slug}' is a {m.SINGULAR[elsewhere[0]]}: list it under '{elsewhere[0]}'" if elsewhere else "")
+            or did_you_mean(ref.slug, [s for s in slugs().get(ref.collection, []) if s != ref.slug])
+            or f"create content/{ref.collection}/{ref.slug}.md"))
+    return problems, stubs
+
+
+def _check_refs(documents: list[m.Document], by_key: dict[Key, m.Document], reuse: Reuse | None = None,
+                version: object = None) -> list[Diagnostic]:
     """Report references to missing files and add a minimal stub page for each."""
+    known: dict[str, list[str]] = {}
+
+    def slugs() -> dict[str, list[str]]:  # built only when some reference is missing
+        if not known:
+            for collection, slug in by_key:
+                known.setdefault(collection, []).append(slug)
+        return known
     problems = []
-    slugs: dict[str, list[str]] = {}
-    for collection, slug in by_key:
-        slugs.setdefault(collection, []).append(slug)
-    for document in documents:
-        for ref in _all_refs(document):
-            if (ref.collection, ref.slug) in by_key and not getattr(by_key[(ref.collection, ref.slug)], "stub", False):
-                continue
-            if ref.collection == "articles":
-                problems.append(warning(document.path, ref.line, ref.column, "ref-unknown",
-                                        f"no article '{ref.slug}'", did_you_mean(ref.slug, slugs.get("articles", []))))
-                continue
-            if (ref.collection, ref.slug) not in by_key:
-                by_key[(ref.collection, ref.slug)] = _stub(ref)
-            kind = m.SINGULAR[ref.collection]
-            # The commonest slip: a real slug listed under the wrong field (a place under people:).
-            elsewhere = [c for c in m.ENTITY_COLLECTIONS if c != ref.collection and ref.slug in slugs.get(c, ())]
-            problems.append(warning(
-                document.path, ref.line, ref.column, "ref-unknown",
-                f"no {kind} '{ref.slug}' (content/{ref.collection}/{ref.slug}.md does not exist)",
-                (f"'{ref.slug}' is a {m.SINGULAR[elsewhere[0]]}: list it under '{elsewhere[0]}'" if elsewhere else "")
-                or did_you_mean(ref.slug, [s for s in slugs.get(ref.collection, []) if s != ref.slug])
-                or f"create content/{ref.collection}/{ref.slug}.md"))
+    for found, stubs in mapped(reuse, "refs", documents, version, partial(_refs_problems, by_key, slugs)):
+        problems += found
+        for stub in stubs:
+            by_key.setdefault((stub.collection, stub.slug), stub)
     return problems
 
 
@@ -118,17 +160,17 @@ def _unreferenced_mentions(articles: list[m.Article], registry: Registry, bodies
 
     matcher: MentionMatcher | None = None
     problems = []
-    for article in articles:
+    results = []
+    for article, was in zip(articles, kept_results(reuse, "unreferenced", articles, version), strict=True):
         body = bodies[("articles", article.slug)]
-        inputs = (article, body, version)
-        found = reuse.kept(("unreferenced", article.slug), inputs) if reuse else None
-        if found is None:
+        if was is None or was[0] is not body:
             # Built only when some article needs it, and kept while the entities are unchanged.
             matcher = matcher or reuse_or_compute(reuse, "archive-matcher", (version,), archive_matcher)
-            found = _unreferenced_in(article, body, registry, matcher)
-        if reuse:
-            reuse.keep(("unreferenced", article.slug), inputs, found)
-        problems += found
+            was = (body, _unreferenced_in(article, body, registry, matcher))
+        results.append(was)
+        problems += was[1]
+    if reuse is not None:
+        reuse.keep("unreferenced", (version,), (articles, results))
     return problems
 
 
@@ -168,10 +210,13 @@ def build_archive(documents: tuple[m.Document, ...], config: Config,
                                   f"{key[0]}/{key[1]} is defined twice"))
             continue
         by_key[key] = document
-    articles = _resolve_speakers([d for d in by_key.values() if isinstance(d, m.Article)], by_key, reuse)
+    # Which records exist: pinned speakers and missing references depend on nothing else of the others.
+    keys_version = reuse_or_compute(reuse, "document-keys", tuple(by_key), object) if reuse else None
+    articles = mapped(reuse, "speakers", [d for d in by_key.values() if isinstance(d, m.Article)], keys_version,
+                      partial(_pin_speakers, by_key))
     for article in articles:
         by_key[("articles", article.slug)] = article
-    problems += _check_refs(list(by_key.values()), by_key)
+    problems += _check_refs(list(by_key.values()), by_key, reuse, keys_version)
     entities = [d for d in by_key.values() if isinstance(d, m.Entity)]
     # Alias conflicts are reported by checks_project.alias_conflicts, which knows their line:column.
 
@@ -190,8 +235,9 @@ def build_archive(documents: tuple[m.Document, ...], config: Config,
     wanted: list[tuple[Key, object, Callable[[], tuple[Body, list[Diagnostic]]]]] = []
     documents_in_order: list[tuple[Key, m.Document]] = [(("articles", a.slug), a) for a in articles]
     documents_in_order += [((e.collection, e.slug), e) for e in entities]
-    for body_key, document in documents_in_order:
-        found = reuse.kept(("body", body_key), (document, version)) if reuse else None
+    in_order = [document for _, document in documents_in_order]
+    previous = kept_results(reuse, "bodies", in_order, version)
+    for (body_key, document), found in zip(documents_in_order, previous, strict=True):
         if found is not None:
             kept[body_key] = found
         elif isinstance(document, m.Article):
@@ -210,11 +256,12 @@ def build_archive(documents: tuple[m.Document, ...], config: Config,
         cache[key] = rendered
     for body_key, key, _ in wanted:
         kept[body_key] = cache[key]
-    for body_key, document in documents_in_order:
-        bodies[body_key], found_problems = kept[body_key]
+    results = [kept[body_key] for body_key, _ in documents_in_order]
+    for (body_key, _), (body, found_problems) in zip(documents_in_order, results, strict=True):
+        bodies[body_key] = body
         problems += found_problems
-        if reuse:
-            reuse.keep(("body", body_key), (document, version), kept[body_key])
+    if reuse is not None:
+        reuse.keep("bodies", (version,), (in_order, results))
     problems += _unreferenced_mentions(articles, registry, bodies, version, reuse)
     # Missing capture files are reported by checks_project.missing_captures, at the capture.file value.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 from sitegen import model as m
@@ -82,19 +83,24 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-def _walk(folder: Path, content: Path, problems: list[Diagnostic]) -> list[Path]:
-    """Files directly in a collection folder, sorted; links leading out of content/ are refused."""
+def _walk(folder: Path, collection: str, content: Path, problems: list[Diagnostic]) -> list[tuple[str, str]]:
+    """(name, path) of the files directly in a collection folder, by name; links leading out of content/ are refused.
+
+    Plain strings, not Path objects: serve walks every file on each rebuild.
+    """
     files = []
     try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=attrgetter("name"))
     except OSError:
         return []
     for entry in entries:
-        path = Path(entry.path)
-        rel = path.relative_to(content.parent).as_posix()
-        if entry.name.startswith(".") or entry.name.endswith(("~", ".swp", ".swx", ".tmp")):
+        name = entry.name
+        if name.startswith(".") or name.endswith(("~", ".swp", ".swx", ".tmp")):
             continue
+        rel = f"content/{collection}/{name}"
         if entry.is_symlink():
+            path = Path(entry.path)
             try:
                 path.resolve(strict=True)
             except (OSError, RuntimeError):  # RuntimeError: a loop, before Python 3.13
@@ -107,11 +113,11 @@ def _walk(folder: Path, content: Path, problems: list[Diagnostic]) -> list[Path]
                 continue
         try:
             if entry.is_file():
-                files.append(path)
+                files.append((name, entry.path))
             elif entry.is_dir():
                 problems.append(warning(rel, 0, 0, "file-ignored",
-                                        f"folders inside {folder.name}/ are not read",
-                                        f"move its files up into content/{folder.name}/"))
+                                        f"folders inside {collection}/ are not read",
+                                        f"move its files up into content/{collection}/"))
         except OSError:
             problems.append(warning(rel, 0, 0, "file-unreadable", "cannot be read"))
     return files
@@ -123,17 +129,17 @@ within one tick can keep its signature; files modified this close to a previous 
 read again (git's "racy clean" rule)."""
 
 
-def _read(path: Path, rel: str, reads: dict[str, tuple[tuple[int, ...], bytes]] | None, now: int) -> bytes:
+def _read(path: str | Path, rel: str, reads: dict[str, tuple[tuple[int, ...], bytes]] | None, now: int) -> bytes:
     """The file's bytes: from `reads` while its signature is unchanged and old enough to trust."""
     if reads is None:
-        with path.open("rb") as file:  # read at most one byte too many: the size can change
+        with open(path, "rb") as file:  # read at most one byte too many: the size can change
             return file.read(MAX_FILE_BYTES + 1)
     info = os.stat(path)
     signature = (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino, info.st_dev)
     known = reads.get(rel)
     if known is not None and known[0] == signature and now - max(info.st_mtime_ns, info.st_ctime_ns) > RACY_NS:
         return known[1]
-    with path.open("rb") as file:
+    with open(path, "rb") as file:
         raw = file.read(MAX_FILE_BYTES + 1)
     reads[rel] = (signature, raw)
     return raw
@@ -184,9 +190,10 @@ def load_project(config: Config, *, drafts: bool = False,
     front_matter: dict[str, FrontMatter] = {}
     _unknown_entries(content, problems)
     for collection in m.COLLECTIONS:
-        for path in _walk(content / collection, content, problems):
-            rel = path.relative_to(config.root).as_posix()
-            ignored = _ignored_file(collection, path, rel)
+        for name, path in _walk(content / collection, collection, content, problems):
+            rel = f"content/{collection}/{name}"
+            markdown = name.endswith(".md")
+            ignored = None if markdown else _ignored_file(collection, Path(path), rel)
             if ignored:
                 problems.append(ignored)
                 continue
@@ -200,8 +207,8 @@ def load_project(config: Config, *, drafts: bool = False,
                                       f"larger than {MAX_FILE_BYTES // 1024 // 1024} MiB, so it is not read",
                                       "split it, or move it out of content/"))
                 continue
-            if not path.name.endswith(".md"):
-                captures[path.relative_to(content).as_posix()] = raw
+            if not markdown:
+                captures[f"{collection}/{name}"] = raw
                 continue
             key = (collection, rel, raw)
             if cache is not None and key in cache:

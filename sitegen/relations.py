@@ -125,6 +125,8 @@ class _Contribution:
     item: TimelineItem
     quotes: tuple[tuple[Key, QuoteRef], ...]
     mentions: tuple[tuple[Key, tuple[MentionInContext, ...]], ...]
+    reported: tuple[str, ...] = ()
+    background: tuple[str, ...] = ()
 
 
 def _contribution(article: m.Article, body: Body) -> _Contribution:
@@ -137,7 +139,9 @@ def _contribution(article: m.Article, body: Body) -> _Contribution:
         tuple(dict.fromkeys((r.collection, r.slug) for r in article.references())),
         TimelineItem(article.sort_key[0], "articles", article.slug),
         tuple(((q.speaker.collection, q.speaker.slug), QuoteRef(article.slug, q.id)) for q in article.quotes),
-        tuple((k, tuple(v)) for k, v in grouped.items()))
+        tuple((k, tuple(v)) for k, v in grouped.items()),
+        tuple(e.ref.slug for e in article.events if e.coverage == "reported"),
+        tuple(e.ref.slug for e in article.events if e.coverage != "reported"))
 
 
 def _ordered(items: list[TimelineItem]) -> tuple[TimelineItem, ...]:
@@ -157,43 +161,13 @@ def _co_mentions(key: Key, parts: list[_Contribution]) -> tuple[tuple[Key, int],
     return tuple(sorted(((o, n) for o, n in counts.items() if o != key), key=lambda kv: (-kv[1], kv[0])))
 
 
-def derive_relations(articles: tuple[m.Article, ...], entities: dict[str, tuple[m.Entity, ...]],
-                     bodies: dict[Key, Body], reuse: Reuse | None = None) -> Relations:
-    """Everything a page shows about other pages, computed once from the resolved records.
-
-    Per-article contributions, and per-entity rankings and timelines, are pure functions of
-    the same objects build after build; `serve` keeps them (reuse.py) and recomputes only
-    those an edit touched.
-    """
-    backlinks: dict[Key, list[str]] = defaultdict(list)
-    parts_of: dict[Key, list[_Contribution]] = defaultdict(list)
-    mentions: dict[Key, list[MentionInContext]] = defaultdict(list)
-    quotes_by: dict[Key, list[QuoteRef]] = defaultdict(list)
-    reported: dict[str, list[str]] = defaultdict(list)
-    background: dict[str, list[str]] = defaultdict(list)
-    items_of: dict[Key, list[TimelineItem]] = defaultdict(list)
-    dated: list[TimelineItem] = []
-
-    for article in articles:  # newest first, so every list below is newest first
-        body = bodies[("articles", article.slug)]
-        part = reuse_or_compute(reuse, ("relations", article.slug), (article, body),
-                                partial(_contribution, article, body))
-        if article.published:
-            dated.append(part.item)
-        for key in part.keys:
-            backlinks[key].append(article.slug)
-            parts_of[key].append(part)
-            items_of[key].append(part.item)
-        for event in article.events:
-            (reported if event.coverage == "reported" else background)[event.ref.slug].append(article.slug)
-        for speaker, ref in part.quotes:
-            quotes_by[speaker].append(ref)
-        for key, found in part.mentions:
-            mentions[key] += found
-
+def _event_items(events: tuple[m.Entity, ...], reuse: Reuse | None,
+                 ) -> tuple[list[TimelineItem], dict[Key, list[TimelineItem]], dict[Key, list[str]]]:
+    """Dated events as timeline items, and what each event adds to other entities' timelines."""
     events_of: dict[Key, list[str]] = defaultdict(list)
+    items_of: dict[Key, list[TimelineItem]] = defaultdict(list)
     event_items = []
-    for event in entities.get("events", ()):
+    for event in events:
         if not isinstance(event, m.Event) or event.date is None:
             continue
         item = reuse_or_compute(reuse, ("timeline-item", event.slug), (event,),
@@ -203,21 +177,66 @@ def derive_relations(articles: tuple[m.Article, ...], entities: dict[str, tuple[
         for ref in event.references():
             events_of[(ref.collection, ref.slug)].append(event.slug)
             items_of[(ref.collection, ref.slug)].append(item)
+    return event_items, items_of, events_of
+
+
+def derive_relations(articles: tuple[m.Article, ...], entities: dict[str, tuple[m.Entity, ...]],
+                     bodies: dict[Key, Body], reuse: Reuse | None = None) -> Relations:
+    """Everything a page shows about other pages, computed once from the resolved records.
+
+    `serve` (a kept Reuse) updates the previous build's tables with what the changed
+    articles contributed before and contribute now (relations_patch.py); a single build
+    aggregates every article's contribution.
+    """
+    if reuse is not None:
+        from sitegen.relations_patch import patched_relations  # noqa: PLC0415 (it imports this module)
+        return patched_relations(articles, entities, bodies, reuse)
+    parts = [_contribution(a, bodies[("articles", a.slug)]) for a in articles]
+    event_items, event_items_of, events_of = _event_items(entities.get("events", ()), None)
+    return _aggregate(articles, parts, event_items, event_items_of, events_of)
+
+
+def _aggregate(articles: tuple[m.Article, ...], parts: list[_Contribution], event_items: list[TimelineItem],
+               event_items_of: dict[Key, list[TimelineItem]], events_of: dict[Key, list[str]]) -> Relations:
+    """Every table from every article's contribution: what a single build computes."""
+    backlinks: dict[Key, list[str]] = defaultdict(list)
+    parts_of: dict[Key, list[_Contribution]] = defaultdict(list)
+    mentions: dict[Key, list[MentionInContext]] = defaultdict(list)
+    quotes_by: dict[Key, list[QuoteRef]] = defaultdict(list)
+    reported: dict[str, list[str]] = defaultdict(list)
+    background: dict[str, list[str]] = defaultdict(list)
+    items_of: dict[Key, list[TimelineItem]] = defaultdict(list)
+    dated: list[TimelineItem] = []
+
+    for article, part in zip(articles, parts, strict=True):  # newest first, so every list below is newest first
+        if article.published:
+            dated.append(part.item)
+        for key in part.keys:
+            backlinks[key].append(article.slug)
+            parts_of[key].append(part)
+            items_of[key].append(part.item)
+        for slug in part.reported:
+            reported[slug].append(article.slug)
+        for slug in part.background:
+            background[slug].append(article.slug)
+        for speaker, ref in part.quotes:
+            quotes_by[speaker].append(ref)
+        for key, found in part.mentions:
+            mentions[key] += found
+    for key, items in event_items_of.items():
+        items_of[key] += items
     everything = event_items + dated
 
     return Relations(
         backlinks={k: tuple(v) for k, v in backlinks.items()},
         mentions={k: tuple(v) for k, v in mentions.items()},
         quotes_by={k: tuple(v) for k, v in quotes_by.items()},
-        co_mentions={k: reuse_or_compute(reuse, ("co-mentions", k), tuple(v), partial(_co_mentions, k, v))
-                     for k, v in parts_of.items()},
+        co_mentions={k: _co_mentions(k, v) for k, v in parts_of.items()},
         reported_by={k: tuple(v) for k, v in reported.items()},
         background_in={k: tuple(v) for k, v in background.items()},
         stories=_stories(articles),
-        also_quoted=reuse_or_compute(reuse, "also-quoted", tuple((a.slug, a.quotes) for a in articles),
-                                     partial(_also_quoted, articles)),
-        timeline=reuse_or_compute(reuse, "timeline", tuple(everything), partial(_ordered, everything)),
-        entity_timelines={k: reuse_or_compute(reuse, ("entity-timeline", k), tuple(v), partial(_dated_ordered, v))
-                          for k, v in items_of.items()},
+        also_quoted=_also_quoted(articles),
+        timeline=_ordered(everything),
+        entity_timelines={k: _dated_ordered(v) for k, v in items_of.items()},
         events_of={k: tuple(dict.fromkeys(v)) for k, v in events_of.items()},
     )
