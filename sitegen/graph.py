@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
+from itertools import chain
+from operator import attrgetter, itemgetter
 from typing import Any, TypeVar
 
 from sitegen import model as m
@@ -202,14 +204,16 @@ def build_archive(documents: tuple[m.Document, ...], config: Config,
                   workers: Workers | None = None, reuse: Reuse | None = None) -> tuple[Archive, list[Diagnostic]]:
     """Resolve every reference, render bodies, and derive all relations of the archive."""
     problems: list[Diagnostic] = []
-    by_key: dict[Key, m.Document] = {}
-    for document in documents:
-        key = (document.collection, document.slug)
-        if key in by_key:
-            problems.append(error(document.path, 1, 1, "slug-duplicate",
-                                  f"{key[0]}/{key[1]} is defined twice"))
-            continue
-        by_key[key] = document
+    by_key: dict[Key, m.Document] = {(d.collection, d.slug): d for d in documents}
+    if len(by_key) != len(documents):  # a slug defined twice: the first definition wins
+        by_key = {}
+        for document in documents:
+            key = (document.collection, document.slug)
+            if key in by_key:
+                problems.append(error(document.path, 1, 1, "slug-duplicate",
+                                      f"{key[0]}/{key[1]} is defined twice"))
+                continue
+            by_key[key] = document
     # Which records exist: pinned speakers and missing references depend on nothing else of the others.
     keys_version = reuse_or_compute(reuse, "document-keys", tuple(by_key), object) if reuse else None
     articles = mapped(reuse, "speakers", [d for d in by_key.values() if isinstance(d, m.Article)], keys_version,
@@ -220,55 +224,52 @@ def build_archive(documents: tuple[m.Document, ...], config: Config,
     entities = [d for d in by_key.values() if isinstance(d, m.Entity)]
     # Alias conflicts are reported by checks_project.alias_conflicts, which knows their line:column.
 
-    registry = Registry(
-        names={k: d.name for k, d in by_key.items()},
-        forms={(e.collection, e.slug): e.surface_forms for e in entities if not e.stub})
     # What every body may depend on besides its own document: the entities (the same objects
     # while their files are unchanged; stubs compare equal), which articles exist and the
     # linking rule. While it holds, an unchanged document's body is the previous build's.
     version = reuse_or_compute(reuse, "registry", (
-        config.mention_link, tuple(e for e in entities), tuple(a.slug for a in articles)), object)
-    bodies: dict[Key, Body] = {}
-    cache = body_cache if body_cache is not None else {}
-    known = frozenset(registry.names)
-    kept: dict[Key, tuple[Body, list[Diagnostic]]] = {}
-    wanted: list[tuple[Key, object, Callable[[], tuple[Body, list[Diagnostic]]]]] = []
-    documents_in_order: list[tuple[Key, m.Document]] = [(("articles", a.slug), a) for a in articles]
-    documents_in_order += [((e.collection, e.slug), e) for e in entities]
-    in_order = [document for _, document in documents_in_order]
-    previous = kept_results(reuse, "bodies", in_order, version)
-    for (body_key, document), found in zip(documents_in_order, previous, strict=True):
-        if found is not None:
-            kept[body_key] = found
-        elif isinstance(document, m.Article):
+        config.mention_link, tuple(entities), tuple(a.slug for a in articles)), object)
+    registry = Registry(
+        names={k: d.name for k, d in by_key.items()},
+        forms=reuse_or_compute(reuse, "forms", (version,), lambda: {
+            (e.collection, e.slug): e.surface_forms for e in entities if not e.stub}))
+    in_order: list[m.Document] = [*articles, *entities]
+    body_keys = [(d.collection, d.slug) for d in in_order]
+    results = kept_results(reuse, "bodies", in_order, version)
+    wanted: list[tuple[int, object, Callable[[], tuple[Body, list[Diagnostic]]]]] = []
+    known = frozenset(registry.names) if None in results else frozenset()
+    for i in [i for i, found in enumerate(results) if found is None]:
+        document = in_order[i]
+        if isinstance(document, m.Article):
             # Everything the rendered body depends on, so a cached body is never stale.
             forms_key = tuple(sorted(
                 (k, registry.forms.get((k.collection, k.slug), ()), registry.names.get((k.collection, k.slug), ""))
                 for k in set(document.references()) | {q.speaker for q in document.quotes}))
-            wanted.append((body_key, ("article", document, forms_key, config.mention_link, known),
+            wanted.append((i, ("article", document, forms_key, config.mention_link, known),
                            partial(render_article_body, document, registry, config.mention_link)))
         else:
             assert isinstance(document, m.Entity)
-            wanted.append((body_key, ("entity", document, known), partial(render_entity_body, document, registry)))
+            wanted.append((i, ("entity", document, known), partial(render_entity_body, document, registry)))
+    cache = body_cache if body_cache is not None else {}
     missing = [(key, render) for _, key, render in wanted if key not in cache]
     # Bodies are independent of each other: render the missing ones on every core the build may use.
     for (key, _), rendered in zip(missing, (workers or Workers()).run([r for _, r in missing]), strict=True):
         cache[key] = rendered
-    for body_key, key, _ in wanted:
-        kept[body_key] = cache[key]
-    results = [kept[body_key] for body_key, _ in documents_in_order]
-    for (body_key, _), (body, found_problems) in zip(documents_in_order, results, strict=True):
-        bodies[body_key] = body
-        problems += found_problems
+    for i, key, _ in wanted:
+        results[i] = cache[key]
+    bodies: dict[Key, Body] = dict(zip(body_keys, map(itemgetter(0), results), strict=True))
+    problems.extend(chain.from_iterable(map(itemgetter(1), results)))
     if reuse is not None:
         reuse.keep("bodies", (version,), (in_order, results))
     problems += _unreferenced_mentions(articles, registry, bodies, version, reuse)
     # Missing capture files are reported by checks_project.missing_captures, at the capture.file value.
 
-    ordered_articles = tuple(sorted(articles, key=lambda a: a.sort_key, reverse=True))
-    grouped = {c: tuple(sorted((e for e in entities if e.collection == c),
-                               key=lambda e: (e.sort_key, e.slug)))
-               for c in m.ENTITY_COLLECTIONS}
+    sort_keys = mapped(reuse, "sort-keys", articles, None, attrgetter("sort_key"))
+    ordered_articles = tuple(articles[i] for i in sorted(range(len(articles)), key=sort_keys.__getitem__,
+                                                           reverse=True))
+    grouped = reuse_or_compute(reuse, "grouped", (version,), lambda: {
+        c: tuple(sorted((e for e in entities if e.collection == c), key=lambda e: (e.sort_key, e.slug)))
+        for c in m.ENTITY_COLLECTIONS})
     relations = derive_relations(ordered_articles, grouped, bodies, reuse)
     archive = Archive(config, ordered_articles, grouped, by_key, bodies, relations, captures or {},
                       names_version=version)

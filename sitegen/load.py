@@ -98,6 +98,9 @@ def _walk(folder: Path, collection: str, content: Path, problems: list[Diagnosti
         name = entry.name
         if name.startswith(".") or name.endswith(("~", ".swp", ".swx", ".tmp")):
             continue
+        if not entry.is_symlink() and entry.is_file():  # the common case, told by the listing without a stat
+            files.append((name, entry.path))
+            continue
         rel = f"content/{collection}/{name}"
         if entry.is_symlink():
             path = Path(entry.path)
@@ -193,7 +196,10 @@ def load_project(config: Config, *, drafts: bool = False,
         for name, path in _walk(content / collection, collection, content, problems):
             rel = f"content/{collection}/{name}"
             markdown = name.endswith(".md")
-            ignored = None if markdown else _ignored_file(collection, Path(path), rel)
+            # Captures beside articles are many: only a name that could be ignored is looked at as a Path.
+            ignored = None if markdown or (collection == "articles" and os.path.splitext(name)[1].casefold()
+                                           not in (".md", ".markdown", ".mdown")) \
+                else _ignored_file(collection, Path(path), rel)
             if ignored:
                 problems.append(ignored)
                 continue
@@ -211,13 +217,14 @@ def load_project(config: Config, *, drafts: bool = False,
                 captures[f"{collection}/{name}"] = raw
                 continue
             key = (collection, rel, raw)
-            if cache is not None and key in cache:
-                document, found, front = cache[key]
-            else:
-                document, found, front = parse_file(collection, rel, raw)
+            parsed = cache.get(key) if cache is not None else None
+            if parsed is None:
+                parsed = parse_file(collection, rel, raw)
                 if cache is not None:
-                    cache[key] = (document, found, front)
-            problems.extend(found)
+                    cache[key] = parsed
+            document, found, front = parsed
+            if found:
+                problems.extend(found)
             if document is None or front is None:
                 continue
             if isinstance(document, m.Article) and document.draft and not drafts:
