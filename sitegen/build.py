@@ -131,7 +131,7 @@ def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | Non
     theme_files = [Output(path, data) for path, data in sorted(assets.items())]
     # Shared with `sitegen check`. Only the search index writes below pagefind/, so the checks
     # (output collisions among them) need not wait for it.
-    problems += project_checks(config, loaded, archive, [*outputs, *theme_files], cache.bodies)
+    problems += project_checks(config, loaded, archive, [*outputs, *theme_files], cache.bodies, reuse=cache.reuse)
     if indexing is not None:
         search_files, search_problems = indexing()
         outputs += search_files

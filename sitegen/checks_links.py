@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -177,6 +177,8 @@ OUTSIDE = "../"
 
 def _site_path(href: str, page: str, site: Site) -> tuple[str | None, str]:
     """(site path, fragment) an internal href leads to; path None for another site's address."""
+    if href.startswith(("https://", "http://")) and not href.startswith(site.base_url):
+        return None, ""  # most links of an archive cite other sites: urlsplit would say as much, slower
     parts = urlsplit(href)
     path, fragment = unquote(parts.path), parts.fragment
     if parts.scheme or parts.netloc:
@@ -210,9 +212,51 @@ def _source_hint(href: str, origin: Origin, site: Site) -> str:
     return "check the address; [words](@people/slug) links to an entity page from anywhere"
 
 
+@dataclass(frozen=True, slots=True)
+class FragmentCheck:
+    """A link whose #fragment must name an id of its target page, which only the rendered page tells."""
+
+    source: str
+    line: int
+    column: int
+    href: str
+    target: str
+    fragment: str
+
+    def problem(self, ids: set[str]) -> Diagnostic | None:
+        if unquote(self.fragment) in ids:
+            return None
+        return error(self.source, self.line, self.column, "link-fragment",
+                     f"'{self.href}': there is no '#{self.fragment}' on {self.target}",
+                     did_you_mean(self.fragment, ids) or
+                     "fragments name headings (#heading-text), quotes (#quote-id) and notes (#note-id)")
+
+
+Checked = Diagnostic | FragmentCheck
+"""A link's problem, or the check of its fragment still to be made against the target's ids."""
+
+
 def link_problems(text: WrittenText, origin: Origin, site: Site) -> list[Diagnostic]:
     """Broken internal links, missing fragments, unsafe schemes and raw HTML in one text."""
-    problems: list[Diagnostic] = []
+    return finish_checks(resolve_links(text, origin, site), site.ids_of)
+
+
+def finish_checks(checked: Iterable[Checked], ids_of: Callable[[str], set[str]]) -> list[Diagnostic]:
+    """The problems, once each pending fragment is looked up among its target page's ids."""
+    problems = []
+    for item in checked:
+        if isinstance(item, FragmentCheck):
+            found = item.problem(ids_of(item.target))
+            if found is not None:
+                problems.append(found)
+        else:
+            problems.append(item)
+    return problems
+
+
+def resolve_links(text: WrittenText, origin: Origin, site: Site) -> list[Checked]:
+    """link_problems up to the fragments: a pure function of the text, its origin and the site's paths."""
+    problems: list[Checked] = []
 
     def at(line: int, column: int) -> tuple[int, int]:
         return origin.line + line - 1, (origin.column + column - 1) if line == 1 else column
@@ -244,11 +288,5 @@ def link_problems(text: WrittenText, origin: Origin, site: Site) -> list[Diagnos
                                   _source_hint(link.href, origin, site)))
             continue
         if fragment and target.endswith(".html"):
-            ids = site.ids_of(target)
-            if unquote(fragment) not in ids:
-                problems.append(error(origin.source, *where, "link-fragment",
-                                      f"'{link.href}': there is no '#{fragment}' on {target}",
-                                      did_you_mean(fragment, ids) or
-                                      "fragments name headings (#heading-text), quotes (#quote-id) "
-                                      "and notes (#note-id)"))
+            problems.append(FragmentCheck(origin.source, *where, link.href, target, fragment))
     return problems

@@ -1,17 +1,33 @@
 """Project-wide checks every build runs: links, output collisions, aliases, orphans.
 
 `render_site` calls `project_checks` once the site is rendered, so `sitegen build` and
-`sitegen check` report the same problems; `check` just never writes anything.
+`sitegen check` report the same problems; `check` just never writes anything. The checks
+are pure steps of runs of documents and of the set of output paths: with a Reuse kept
+(`serve`), a rebuild re-checks only the runs that hold a changed document or link to a changed page.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import partial
+from itertools import chain
+from operator import attrgetter
 from typing import Any
 
 from sitegen import model as m
-from sitegen.checks_links import Origin, Site, WrittenText, link_problems, page_ids, read_text
+from sitegen.checks_links import (
+    Checked,
+    FragmentCheck,
+    Origin,
+    Site,
+    WrittenText,
+    finish_checks,
+    page_ids,
+    read_text,
+    resolve_links,
+)
 from sitegen.checks_names import fold_path, printable
 from sitegen.config import Config
 from sitegen.diagnostics import Diagnostic, error, warning
@@ -19,9 +35,17 @@ from sitegen.frontmatter import FrontMatter, YamlPath
 from sitegen.graph import Archive
 from sitegen.load import LoadedProject
 from sitegen.render import Output, theme_dirs
+from sitegen.reuse import Reuse, reuse_or_compute
 from sitegen.urls import page_path
 
 Key = tuple[str, str]
+
+RUN = 64
+"""Documents checked together as one step. A rebuild compares each run's documents by identity
+(in C, where a step per document would cost a Python call each) and re-checks only a run that holds
+a changed one: some 64 documents, a millisecond."""
+
+_path = attrgetter("path")
 
 
 class _Positions:
@@ -46,19 +70,34 @@ class _Positions:
 
 
 def project_checks(config: Config, loaded: LoadedProject, archive: Archive, outputs: Iterable[Output],
-                   memo: dict[Any, Any] | None = None) -> list[Diagnostic]:
+                   memo: dict[Any, Any] | None = None, *, reuse: Reuse | None = None) -> list[Diagnostic]:
     """Problems only visible across files or in the rendered site; shared by build and check."""
     outputs = list(outputs)
     where = _Positions(loaded.front_matter)
-    memo = memo if memo is not None else {}
-    written = {doc.path: _read(doc, memo) for doc in archive.by_key.values() if doc.path}
-    texts = {path: body for path, (body, _) in written.items()}
-    return [*output_collisions(config, archive, outputs, where),
+    paths = tuple(map(_path, outputs))
+    # `paths_seen` is a fresh object whenever an output comes or goes: each run of documents is
+    # keyed by it, so telling that takes one comparison by identity, not one of two sets each.
+    collisions, files, paths_seen = reuse_or_compute(reuse, ("checks", "output-paths"), (paths,),
+                                                     lambda: (_collisions(paths), frozenset(paths), object()))
+    pages = _Pages(outputs, reuse)
+    site = Site(files, pages.ids, archive.config.base_url.rstrip("/") + "/", archive.config.base_path)
+    context = _Context(memo if memo is not None else {}, where, site)
+    documents = list(archive.by_key.values())
+    fronts = list(map(loaded.front_matter.get, map(_path, documents)))
+    runs = [reuse_or_compute(reuse, ("checks-documents", start),
+                             (run, tuple(fronts[start:start + RUN]), paths_seen, site.base_url, site.base_path),
+                             partial(_check_documents, run, context))
+            for start, run in _runs(documents)]
+    return [*output_collisions(config, archive, collisions, where),
             *missing_captures(archive, where),
-            *alias_conflicts(archive, where),
-            *unreferenced_entities(archive, texts, where),
-            *unannotated_articles(archive, where),
-            *written_link_checks(archive, outputs, written, where)]
+            *alias_conflicts(archive, where, reuse),
+            *unreferenced_entities(archive, set().union(*(r.referenced for r in runs)), where),
+            *unannotated_articles(archive, where, reuse),
+            *written_link_checks(runs, pages, reuse)]
+
+
+def _runs(items: Sequence[Any]) -> Iterable[tuple[int, tuple[Any, ...]]]:
+    return ((start, tuple(items[start:start + RUN])) for start in range(0, len(items), RUN))
 
 
 Written = tuple[WrittenText, tuple[WrittenText, ...]]
@@ -67,12 +106,45 @@ Written = tuple[WrittenText, tuple[WrittenText, ...]]
 
 def _read(document: m.Document, memo: dict[Any, Any]) -> Written:
     notes = tuple(n.text for n in document.notes) if isinstance(document, m.Article) else ()
-    # One entry per document, pure in its texts, so `serve` reuses it across builds.
+    # One entry per document, pure in its texts, so repeat builds (the disk memo) reuse it.
     key = ("written-links", document.body, notes)
     if key not in memo:
         memo[key] = (read_text(document.body), tuple(read_text(n, inline=True) for n in notes))
     result: Written = memo[key]
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What a run's checks read besides its documents and their front matter (in `where`)."""
+
+    memo: dict[Any, Any]
+    where: _Positions
+    site: Site
+    """The output paths and the site's address; its pages' ids are not read here."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """A run of documents' findings: the records they refer to, and their link problems in order,
+    with the #fragment checks still to be made against the pages named in `targets`."""
+
+    referenced: frozenset[Key]
+    checked: tuple[Checked, ...]
+    targets: tuple[str, ...]
+
+
+def _check_documents(documents: tuple[m.Document, ...], context: _Context) -> _Run:
+    """Pure in the documents, their front matter, the set of output paths and the site's address."""
+    referenced: set[Key] = set()
+    checked: list[Checked] = []
+    for document in documents:
+        written = _read(document, context.memo) if document.path else None
+        referenced |= _referenced_by(document, written)
+        if written is not None:
+            checked += _document_links(document, written, context.where, context.site)
+    targets = dict.fromkeys(c.target for c in checked if isinstance(c, FragmentCheck))
+    return _Run(frozenset(referenced), tuple(checked), tuple(targets))
 
 
 def _source_of(config: Config, archive: Archive, output: str,
@@ -94,33 +166,51 @@ def _source_of(config: Config, archive: Archive, output: str,
     return output, 0, 0
 
 
-def output_collisions(config: Config, archive: Archive, outputs: list[Output],
+Collision = tuple[str, str, str]
+"""(kind, path, other): 'file' when two outputs fold to one name, 'folder' when one is the other's folder."""
+
+
+def _collisions(paths: tuple[str, ...]) -> tuple[Collision, ...]:
+    """Every clash among the output paths, in output order (files first, then folders): pure in them."""
+    found = []
+    first: dict[str, int] = {}
+    folded = [fold_path(path) for path in paths]
+    for index, (path, key) in enumerate(zip(paths, folded, strict=True)):
+        other = first.setdefault(key, index)
+        if other != index:
+            found.append(("file", path, paths[other]))
+    folders: dict[str, str] = {}
+    for path in paths:
+        end = path.find("/")
+        while end >= 0:
+            folders[fold_path(path[:end])] = path  # the last output under a folder names it
+            end = path.find("/", end + 1)
+    for path, key in zip(paths, folded, strict=True):
+        inside = folders.get(key)
+        if inside is not None:
+            found.append(("folder", path, inside))
+    return tuple(found)
+
+
+def output_collisions(config: Config, archive: Archive, collisions: tuple[Collision, ...],
                       where: _Positions) -> list[Diagnostic]:
     """Two outputs at one path, also where only case or Unicode normalisation tells them apart."""
     problems = []
-    first: dict[str, str] = {}
-    for output in outputs:
-        other = first.setdefault(fold_path(output.path), output.path)
-        if other is output.path:
+    for kind, path, other in collisions:
+        source, line, col = _source_of(config, archive, path, where)
+        if kind == "folder":
+            problems.append(error(source, line, col, "output-collision",
+                                  f"{printable(path)} would be both a file and the folder holding "
+                                  f"{printable(other)}", "rename one of them"))
             continue
-        source, line, col = _source_of(config, archive, output.path, where)
         # Names differing only in Unicode normalisation look identical: show their code points.
-        shown = ascii if unicodedata.normalize("NFC", other) == unicodedata.normalize("NFC", output.path) \
+        shown = ascii if unicodedata.normalize("NFC", other) == unicodedata.normalize("NFC", path) \
             else printable
-        message = f"two files would be published as {printable(output.path)}" if other == output.path else \
-            (f"{shown(output.path)} and {shown(other)} would be the same file on case-insensitive "
+        message = f"two files would be published as {printable(path)}" if other == path else \
+            (f"{shown(path)} and {shown(other)} would be the same file on case-insensitive "
              "or Unicode-normalising file systems (macOS, Windows)")
         problems.append(error(source, line, col, "output-collision", message,
                               "rename one of them; only one could be published"))
-    folders = {fold_path("/".join(o.path.split("/")[:i])): o.path
-               for o in outputs for i in range(1, o.path.count("/") + 1)}
-    for output in outputs:
-        inside = folders.get(fold_path(output.path))
-        if inside is not None:
-            source, line, col = _source_of(config, archive, output.path, where)
-            problems.append(error(source, line, col, "output-collision",
-                                  f"{printable(output.path)} would be both a file and the folder holding "
-                                  f"{printable(inside)}", "rename one of them"))
     return problems
 
 
@@ -131,21 +221,30 @@ def missing_captures(archive: Archive, where: _Positions) -> list[Diagnostic]:
             for a in archive.articles if a.capture and f"articles/{a.capture.file}" not in archive.captures]
 
 
-def alias_conflicts(archive: Archive, where: _Positions) -> list[Diagnostic]:
-    """One name or alias claimed by two entities: a mention of it could link to only one."""
+def _alias_claims(entities: tuple[m.Entity, ...]) -> tuple[tuple[m.Entity, int, str, m.Entity], ...]:
+    """(entity, index, form, owner) of each surface form an earlier entity already claims."""
     owners: dict[str, m.Entity] = {}
-    problems = []
-    entities = [e for es in archive.entities.values() for e in es]
+    claims = []
     for entity in sorted(entities, key=lambda e: (e.stub, e.collection, e.slug)):
         for index, form in enumerate(entity.surface_forms):
             other = owners.setdefault(form, entity)
             if other is entity or entity.stub:
                 continue
-            at: YamlPath = ("name",) if index == 0 else ("aliases", entity.aliases.index(form))
-            problems.append(warning(entity.path, *where.of(entity.path, at), "alias-conflict",
-                                    f"'{form}' is also a name or alias of {other.collection}/{other.slug}",
-                                    "mentions of it would link to only one of them; keep each surface "
-                                    "form on one entity and use [words](@…) links"))
+            claims.append((entity, index, form, other))
+    return tuple(claims)
+
+
+def alias_conflicts(archive: Archive, where: _Positions, reuse: Reuse | None = None) -> list[Diagnostic]:
+    """One name or alias claimed by two entities: a mention of it could link to only one."""
+    entities = tuple(chain.from_iterable(archive.entities.values()))
+    problems = []
+    for entity, index, form, other in reuse_or_compute(reuse, ("checks", "aliases"), (entities,),
+                                                       lambda: _alias_claims(entities)):
+        at: YamlPath = ("name",) if index == 0 else ("aliases", entity.aliases.index(form))
+        problems.append(warning(entity.path, *where.of(entity.path, at), "alias-conflict",
+                                f"'{form}' is also a name or alias of {other.collection}/{other.slug}",
+                                "mentions of it would link to only one of them; keep each surface "
+                                "form on one entity and use [words](@…) links"))
     return problems
 
 
@@ -158,25 +257,22 @@ def _explicit_targets(text: WrittenText) -> set[Key]:
     return targets
 
 
-def referenced_keys(archive: Archive, texts: dict[str, WrittenText]) -> set[Key]:
-    """Every record something refers to: front-matter references, quotes, notes and @links."""
-    keys: set[Key] = set()
-    for document in archive.by_key.values():
-        refs = list(document.references())
-        if isinstance(document, m.Article):
-            for quote in document.quotes:
-                refs += [r for r in (quote.speaker, quote.event, quote.reported_by) if r]
-            for note in document.notes:
-                refs += list(note.see)
-        keys |= {(r.collection, r.slug) for r in refs} - {(document.collection, document.slug)}
-        if document.path in texts:
-            keys |= _explicit_targets(texts[document.path]) - {(document.collection, document.slug)}
+def _referenced_by(document: m.Document, written: Written | None) -> set[Key]:
+    """The other records one document refers to: front-matter references, quotes, notes and @links."""
+    refs = list(document.references())
+    if isinstance(document, m.Article):
+        for quote in document.quotes:
+            refs += [r for r in (quote.speaker, quote.event, quote.reported_by) if r]
+        for note in document.notes:
+            refs += list(note.see)
+    keys = {(r.collection, r.slug) for r in refs}
+    if written is not None:
+        keys |= _explicit_targets(written[0])
+    keys.discard((document.collection, document.slug))
     return keys
 
 
-def unreferenced_entities(archive: Archive, texts: dict[str, WrittenText],
-                          where: _Positions) -> list[Diagnostic]:
-    referenced = referenced_keys(archive, texts)
+def unreferenced_entities(archive: Archive, referenced: set[Key], where: _Positions) -> list[Diagnostic]:
     problems = []
     for collection, entities in archive.entities.items():
         for entity in entities:
@@ -189,43 +285,75 @@ def unreferenced_entities(archive: Archive, texts: dict[str, WrittenText],
     return problems
 
 
-def unannotated_articles(archive: Archive, where: _Positions) -> list[Diagnostic]:
+def _without_annotations(articles: tuple[m.Article, ...]) -> tuple[m.Article, ...]:
+    """The articles with no references, quotes or notes: unannotated unless their bodies mention someone."""
+    return tuple(a for a in articles if not (a.references() or a.quotes or a.notes))
+
+
+def unannotated_articles(archive: Archive, where: _Positions, reuse: Reuse | None = None) -> list[Diagnostic]:
     problems = []
-    for article in archive.articles:
-        body = archive.bodies.get(("articles", article.slug))
-        if article.references() or article.quotes or article.notes or (body and body.mentions):
-            continue
-        problems.append(warning(article.path, *where.of(article.path, ("title",)), "article-unannotated",
-                                "the article has no annotations: no references, quotes or notes",
-                                "list the people, organisations, places and events it mentions"))
+    for start, run in _runs(archive.articles):
+        for article in reuse_or_compute(reuse, ("checks-unannotated", start), (run,),
+                                        partial(_without_annotations, run)):
+            body = archive.bodies.get(("articles", article.slug))
+            if body and body.mentions:
+                continue
+            problems.append(warning(article.path, *where.of(article.path, ("title",)), "article-unannotated",
+                                    "the article has no annotations: no references, quotes or notes",
+                                    "list the people, organisations, places and events it mentions"))
     return problems
 
 
-def written_link_checks(archive: Archive, outputs: list[Output], written: dict[str, Written],
-                        where: _Positions) -> list[Diagnostic]:
-    """Links written in bodies and notes, resolved from the page each is published on."""
-    data = {o.path: o.data for o in outputs}
-    ids: dict[str, set[str]] = {}
-
-    def ids_of(path: str) -> set[str]:
-        if path not in ids:
-            ids[path] = page_ids(data[path])
-        return ids[path]
-
-    config = archive.config
-    site = Site(frozenset(data), ids_of, config.base_url.rstrip("/") + "/", config.base_path)
-    problems = []
-    for document in archive.by_key.values():
-        if not document.path or document.path not in written:
+def _document_links(document: m.Document, written: Written, where: _Positions, site: Site) -> list[Checked]:
+    """Links written in the body and notes, resolved from the page they are published on."""
+    page = page_path(document.collection, document.slug)
+    body, notes = written
+    checked = resolve_links(body, Origin(document.path, document.body_line, 1, page), site)
+    for note, text in zip(getattr(document, "notes", ()), notes, strict=True):
+        found = resolve_links(text, Origin(document.path, 0, 0, page), site)
+        if not found:
             continue
-        page = page_path(document.collection, document.slug)
-        body, notes = written[document.path]
-        problems += link_problems(body, Origin(document.path, document.body_line, 1, page), site)
-        for note, text in zip(getattr(document, "notes", ()), notes, strict=True):
-            index = where.index_of(document.path, "notes", note.line, note.column)
-            line, col = where.of(document.path, ("notes", index if index is not None else 0, "text"))
-            # A note's text is a YAML value: problems point at the value, whatever line of it they are on.
-            for problem in link_problems(text, Origin(document.path, 0, 0, page), site):
-                problems.append(Diagnostic(problem.path, line, col, problem.level, problem.code,
-                                           problem.message, problem.hint))
+        index = where.index_of(document.path, "notes", note.line, note.column)
+        line, col = where.of(document.path, ("notes", index if index is not None else 0, "text"))
+        # A note's text is a YAML value: problems point at the value, whatever line of it they are on.
+        for problem in found:
+            checked.append(replace(problem, line=line, column=col))
+    return checked
+
+
+class _Pages:
+    """The rendered pages' bytes by path, and the ids in each, looked up only for #fragment links."""
+
+    def __init__(self, outputs: list[Output], reuse: Reuse | None) -> None:
+        self.outputs, self.reuse = outputs, reuse
+        self._data: dict[str, bytes] | None = None
+        self._ids: dict[str, set[str]] = {}
+
+    def data(self, path: str) -> bytes:
+        if self._data is None:
+            self._data = {o.path: o.data for o in self.outputs}
+        return self._data[path]
+
+    def ids(self, path: str) -> set[str]:
+        if path not in self._ids:
+            data = self.data(path)
+            self._ids[path] = reuse_or_compute(self.reuse, ("page-ids", path), (data,), partial(page_ids, data))
+        return self._ids[path]
+
+
+def written_link_checks(runs: list[_Run], pages: _Pages, reuse: Reuse | None = None) -> list[Diagnostic]:
+    """The runs' link problems, each pending #fragment looked up among its target page's ids."""
+    problems: list[Diagnostic] = []
+    for start, run in enumerate(runs):
+        if not run.targets:
+            problems += run.checked  # type: ignore[arg-type]  # no FragmentCheck among them, as targets tell
+            continue
+        # Re-checked when a target page changes: its ids are what the fragments are looked up in.
+        problems += reuse_or_compute(reuse, ("checks-fragments", start),
+                                     (run.checked, *map(pages.data, run.targets)),
+                                     partial(_finished, run.checked, pages.ids))
     return problems
+
+
+def _finished(checked: tuple[Checked, ...], ids_of: Callable[[str], set[str]]) -> tuple[Diagnostic, ...]:
+    return tuple(finish_checks(checked, ids_of))
