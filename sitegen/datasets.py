@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
+from operator import itemgetter
 from typing import Any
 
 from sitegen import fastjson
@@ -24,6 +25,8 @@ from sitegen.reuse import Reuse, reuse_or_compute
 from sitegen.urls import page_path
 
 DATA_DIR = "data"
+CHUNK = 200
+"""Records per run of a table that `serve` keeps encoded: an edit re-encodes one run."""
 LIST_SEPARATOR = "; "
 DATE_NOTE = "ISO 8601 at the precision known: YYYY, YYYY-MM or YYYY-MM-DD"
 Row = dict[str, Any]
@@ -50,7 +53,17 @@ class Table:
     primary_key: tuple[str, ...] = ()
     foreign_keys: tuple[tuple[str, str, str], ...] = ()
     """(field, table, field of that table)."""
-    inputs: Callable[[Archive, Any], tuple[Any, ...]] = lambda archive, record: (record,)
+    inputs: Callable[[Archive, Any], tuple[Any, ...]] | None = None
+    """What a record's rows read: the record and more; None for the record alone."""
+
+
+def by_slug(archive: Archive, reuse: Reuse | None) -> tuple[m.Article, ...]:
+    """The articles in slug order; `serve` keeps the order while the slugs are the same."""
+    if reuse is None or len(archive.articles) < 2:
+        return tuple(sorted(archive.articles, key=lambda a: a.slug))
+    slugs = tuple([a.slug for a in archive.articles])
+    order = reuse.get("slug-order", slugs, lambda: sorted(range(len(slugs)), key=slugs.__getitem__))
+    return itemgetter(*order)(archive.articles)  # type: ignore[no-any-return]
 
 
 def _ref(ref: m.Ref | None) -> str:
@@ -211,15 +224,37 @@ def _encoded(archive: Archive, table: Table, record: Any) -> tuple[str, tuple[st
     return _csv_lines(table, rows), _json_items(table, rows)
 
 
-def _table_files(archive: Archive, table: Table, reuse: Reuse | None) -> tuple[bytes, bytes]:
+def _chunk(archive: Archive, table: Table, reuse: Reuse | None, records: tuple[Any, ...]) -> tuple[bytes, bytes]:
+    """A run of records' CSV lines, and their JSON items joined as in the file (b"" if none)."""
     parts = [reuse_or_compute(reuse, ("dataset", table.name, record.collection, record.slug),
-                              table.inputs(archive, record), partial(_encoded, archive, table, record))
-             for record in table.records(archive)]
-    header = ",".join(f.name for f in table.fields) + "\r\n"  # field names are plain identifiers
-    csv_data = "".join([header, *(lines for lines, _ in parts)])
+                              table.inputs(archive, record) if table.inputs else (record,),
+                              partial(_encoded, archive, table, record))
+             for record in records]
     items = [item for _, record_items in parts for item in record_items]
-    json_data = "[\n " + ",\n ".join(items) + "\n]\n" if items else "[]\n"
-    return csv_data.encode("utf-8"), json_data.encode("utf-8")
+    return "".join([lines for lines, _ in parts]).encode("utf-8"), ",\n ".join(items).encode("utf-8")
+
+
+def _table_files(archive: Archive, table: Table, reuse: Reuse | None,
+                 records: tuple[Any, ...]) -> tuple[bytes, bytes]:
+    if reuse is None:
+        chunks = [_chunk(archive, table, None, records)]
+    else:
+        # Runs of records, each kept while its records' inputs are the same objects: a rebuild
+        # compares the runs and joins the files from them, re-encoding only the run an edit is in.
+        inputs = table.inputs
+        chunks = [reuse.get(("dataset-run", table.name, start),
+                            tuple(x for r in part for x in inputs(archive, r)) if inputs else part,
+                            partial(_chunk, archive, table, reuse, part))
+                  for start in range(0, len(records), CHUNK) for part in (records[start:start + CHUNK],)]
+    # Joined again only when a run's bytes changed: equal runs compare in C, at memory speed.
+    return reuse_or_compute(reuse, ("dataset-files", table.name), tuple(chunks), partial(_joined, table, chunks))
+
+
+def _joined(table: Table, chunks: list[tuple[bytes, bytes]]) -> tuple[bytes, bytes]:
+    header = (",".join(f.name for f in table.fields) + "\r\n").encode("utf-8")  # plain identifiers
+    items = [json_part for _, json_part in chunks if json_part]
+    json_data = b"[\n " + b",\n ".join(items) + b"\n]\n" if items else b"[]\n"
+    return b"".join([header, *(csv_part for csv_part, _ in chunks)]), json_data
 
 
 def _schema(table: Table, fmt: str) -> dict[str, Any]:
@@ -244,8 +279,12 @@ def dataset_outputs(archive: Archive, reuse: Reuse | None = None) -> list[Output
     """data/<table>.csv and .json for every table, and datapackage.json describing them all."""
     outputs: list[Output] = []
     resources: list[dict[str, Any]] = []
+    ordered: dict[Callable[[Archive], list[Any]], tuple[Any, ...]] = {}  # tables share their records' order
     for table in TABLES:
-        files = _table_files(archive, table, reuse)
+        if table.records not in ordered:
+            ordered[table.records] = (by_slug(archive, reuse) if table.records is _sorted_articles
+                                      else tuple(table.records(archive)))
+        files = _table_files(archive, table, reuse, ordered[table.records])
         for fmt, data, media in (("csv", files[0], "text/csv"), ("json", files[1], "application/json")):
             path = f"{DATA_DIR}/{table.name}.{fmt}"
             outputs.append(Output(path, data))

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 from sitegen import fastjson
 from sitegen import model as m
+from sitegen.datasets import by_slug
 from sitegen.graph import Archive
 from sitegen.render import Output
 from sitegen.reuse import Reuse, reuse_or_compute
 from sitegen.urls import page_path
 
 ARCHIVE_FORMAT = 1
+CHUNK = 200
+"""Records per run that `serve` keeps encoded (archive.json) or collected (annotations)."""
 CONTEXT_SIZE = 32
 """Characters of prefix/suffix given with each mention's TextQuoteSelector."""
 
@@ -97,25 +101,46 @@ def _with_fragments(skeleton: dict[str, Any], fragments: list[bytes]) -> bytes:
     return b"".join(out) + b"\n"
 
 
+def _run(archive: Archive, reuse: Reuse | None, records: tuple[Any, ...],
+         inputs: Callable[[Any], tuple[Any, ...]]) -> bytes:
+    """A run of records as they follow each other in one of archive.json's lists."""
+    return b",\n  ".join([reuse_or_compute(reuse, ("archive.json", r.collection, r.slug), inputs(r),
+                                            partial(_record_fragment, archive, r)) for r in records])
+
+
+def _record_fragment(archive: Archive, record: m.Document) -> bytes:
+    if isinstance(record, m.Article):
+        return _fragment(_article_record(archive, record))
+    assert isinstance(record, m.Entity)
+    return _fragment(_entity_record(archive, record))
+
+
 def archive_json(archive: Archive, reuse: Reuse | None = None) -> Output:
     """The whole graph in one stable, documented file (docs/archive-json.md)."""
     also = archive.relations.also_quoted
-    stories, backlinks = archive.relations.stories, archive.relations.backlinks
+    stories, backlinks, bodies = archive.relations.stories, archive.relations.backlinks, archive.bodies
     fragments: list[bytes] = []
 
-    def marker(fragment: bytes) -> str:
-        fragments.append(fragment)
-        return f"\x00{len(fragments) - 1}\x00"
+    def article_inputs(a: m.Article) -> tuple[Any, ...]:
+        return (a, bodies[("articles", a.slug)], stories.get(a.slug, ()))
 
-    articles = [marker(reuse_or_compute(
-        reuse, ("archive.json", "articles", a.slug),
-        (a, archive.bodies[("articles", a.slug)], stories.get(a.slug, ())),
-        lambda a=a: _fragment(_article_record(archive, a))))  # type: ignore[misc]
-        for a in sorted(archive.articles, key=lambda a: a.slug)]
-    entities = {c: [marker(reuse_or_compute(
-        reuse, ("archive.json", c, e.slug), (e, backlinks.get((c, e.slug), ())),
-        lambda e=e: _fragment(_entity_record(archive, e))))  # type: ignore[misc]
-        for e in sorted(es, key=lambda e: e.slug)] for c, es in archive.entities.items()}
+    def entity_inputs(e: m.Entity) -> tuple[Any, ...]:
+        return (e, backlinks.get((e.collection, e.slug), ()))
+
+    def markers(records: tuple[Any, ...], inputs: Callable[[Any], tuple[Any, ...]]) -> list[str]:
+        """A marker per run of records: a run's fragment holds its records joined as the list joins items."""
+        found = []
+        for start in range(0, len(records), CHUNK):
+            part = records[start:start + CHUNK]
+            run = partial(_run, archive, reuse, part, inputs)
+            fragments.append(run() if reuse is None else reuse.get(
+                ("archive.json-run", part[0].collection, start), tuple(x for r in part for x in inputs(r)), run))
+            found.append(f"\x00{len(fragments) - 1}\x00")
+        return found
+
+    articles = markers(by_slug(archive, reuse), article_inputs)
+    entities = {c: markers(tuple(sorted(es, key=lambda e: e.slug)), entity_inputs)
+                for c, es in archive.entities.items()}
     skeleton = {
         "format": ARCHIVE_FORMAT,
         "site": {"title": archive.config.title, "base_url": archive.config.base_url,
@@ -126,7 +151,7 @@ def archive_json(archive: Archive, reuse: Reuse | None = None) -> Output:
                          "also": [f"articles/{r.article}#quote-{r.quote}" for r in v]}
                         for k, v in sorted(also.items(), key=lambda kv: (kv[0].article, kv[0].quote))],
     }
-    # Kept whole while no record changed: at 10,000 articles the file is ~70 MB to join.
+    # Kept whole while no run changed: at 10,000 articles the file is ~70 MB to join.
     return reuse_or_compute(reuse, "archive.json", (skeleton, *fragments),
                             lambda: Output("archive.json", _with_fragments(skeleton, fragments)))
 
@@ -185,8 +210,22 @@ def annotation_collection(archive: Archive, article: m.Article) -> Output:
     return Output(f"annotations/{article.slug}.jsonld", _dump(data))
 
 
+def _annotations(archive: Archive, reuse: Reuse | None, articles: tuple[m.Article, ...]) -> list[Output]:
+    base, bodies = archive.config.base_url, archive.bodies
+    return [reuse_or_compute(reuse, ("annotations", a.slug), (a, bodies[("articles", a.slug)], base),
+                             partial(annotation_collection, archive, a)) for a in articles]
+
+
 def export_outputs(archive: Archive, reuse: Reuse | None = None) -> list[Output]:
-    base = archive.config.base_url
-    return [archive_json(archive, reuse), *(reuse_or_compute(
-        reuse, ("annotations", a.slug), (a, archive.bodies[("articles", a.slug)], base),
-        partial(annotation_collection, archive, a)) for a in archive.articles)]
+    articles = archive.articles
+    if reuse is None:
+        return [archive_json(archive), *_annotations(archive, None, articles)]
+    base, bodies = archive.config.base_url, archive.bodies
+    outputs = [archive_json(archive, reuse)]
+    # Runs of articles, kept while their articles and bodies are the same objects: a rebuild
+    # compares a few dozen runs in C instead of making a Reuse lookup per article.
+    for start in range(0, len(articles), CHUNK):
+        part = articles[start:start + CHUNK]
+        inputs = (base, part, tuple([bodies[("articles", a.slug)] for a in part]))
+        outputs += reuse.get(("annotations-run", start), inputs, partial(_annotations, archive, reuse, part))
+    return outputs

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterable
 from functools import partial
+from itertools import islice
 from xml.sax.saxutils import escape, quoteattr
 
 from sitegen import __version__
@@ -46,9 +48,11 @@ def _rfc3339(moment: dt.datetime) -> str:
 
 def fallback_time(archive: Archive) -> dt.datetime:
     """`updated` of undated articles and empty feeds: the newest article date, else SOURCE_DATE_EPOCH."""
-    dated = [a.published for a in archive.articles if a.published and not a.draft]
-    if dated:
-        return _timestamp(max(dated, key=lambda d: d.sort_key), dt.datetime.min)
+    # Articles come newest first, dated before undated, and dates with equal sort keys are equal
+    # (dates.PartialDate): the first dated one that is no draft is the newest.
+    newest = next((a.published for a in archive.articles if a.published and not a.draft), None)
+    if newest:
+        return _timestamp(newest, dt.datetime.min)
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "0")
     seconds = int(epoch) if epoch.isdigit() else 0
     return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
@@ -58,11 +62,13 @@ def feed_articles(archive: Archive, collection: str | None = None, slug: str | N
                   ) -> list[m.Article]:
     """The articles a feed lists, newest first, drafts never (a feed is publication)."""
     if collection and slug:
-        slugs = archive.relations.backlinks.get((collection, slug), ())
-        chosen = [archive.get("articles", s) for s in slugs]
+        by_key = archive.by_key
+        chosen: Iterable[m.Document] = (by_key[("articles", s)]
+                                        for s in archive.relations.backlinks.get((collection, slug), ()))
     else:
-        chosen = list(archive.articles)
-    return [a for a in chosen if isinstance(a, m.Article) and not a.draft][:FEED_LIMIT]
+        chosen = archive.articles
+    # Read only as far as the feed goes: a popular entity has thousands of articles.
+    return list(islice((a for a in chosen if isinstance(a, m.Article) and not a.draft), FEED_LIMIT))
 
 
 def _author_names(archive: Archive, article: m.Article) -> list[str]:
@@ -98,11 +104,25 @@ def _entry(archive: Archive, article: m.Article, base: str, fallback: dt.datetim
 
 
 def atom_feed(archive: Archive, collection: str | None = None, slug: str | None = None,
-              fallback: dt.datetime | None = None, reuse: Reuse | None = None) -> Output:
+              fallback: dt.datetime | None = None, reuse: Reuse | None = None,
+              articles: list[m.Article] | None = None) -> Output:
+    """One feed; `articles` are feed_articles(archive, collection, slug), when the caller has them."""
+    fallback = fallback or fallback_time(archive)
+    articles = feed_articles(archive, collection, slug) if articles is None else articles
+    if reuse is None:
+        return _atom_feed(archive, collection, slug, fallback, None, articles)
+    # What the feed reads: its articles, every name (names_version), the fallback time, the config.
+    config = archive.config
+    inputs = (archive.names_version, fallback, config.base_url, config.title, config.description,
+              config.language, *articles)
+    return reuse.get(("feed-of", collection, slug), inputs,
+                     partial(_atom_feed, archive, collection, slug, fallback, reuse, articles))
+
+
+def _atom_feed(archive: Archive, collection: str | None, slug: str | None, fallback: dt.datetime,
+               reuse: Reuse | None, articles: list[m.Article]) -> Output:
     config = archive.config
     base = config.base_url.rstrip("/") + "/"
-    fallback = fallback or fallback_time(archive)  # a scan of every article: pass it in for many feeds
-    articles = feed_articles(archive, collection, slug)
     path = feed_path(collection, slug)
     if collection and slug:
         name = archive.name((collection, slug))
@@ -142,6 +162,8 @@ def feed_outputs(archive: Archive, reuse: Reuse | None = None) -> list[Output]:
     fallback = fallback_time(archive)
     outputs = [atom_feed(archive, fallback=fallback, reuse=reuse)]
     for collection, entities in archive.entities.items():
-        outputs += [atom_feed(archive, collection, e.slug, fallback, reuse) for e in entities
-                    if has_feed(archive, collection, e.slug)]
+        for e in entities:
+            articles = feed_articles(archive, collection, e.slug)
+            if articles:  # has_feed
+                outputs.append(atom_feed(archive, collection, e.slug, fallback, reuse, articles))
     return outputs

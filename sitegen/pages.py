@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, replace
+from functools import partial
 from itertools import groupby
-from typing import Any
+from typing import Any, TypeVar
 
 from sitegen import model as m
 from sitegen.graph import Archive
 from sitegen.markdown import render_inline
-from sitegen.relations import QuoteRef
+from sitegen.relations import QuoteRef, TimelineItem
+from sitegen.reuse import Reuse, reuse_or_compute
 from sitegen.urls import page_path, relative
 from sitegen.views import (
     LABELS,
@@ -21,6 +23,10 @@ from sitegen.views import (
     ref_view,
     timeline_entry,
 )
+
+T = TypeVar("T")
+CHUNK = 200
+"""Records per kept run of a listing: an edit recomputes one run, and a rebuild compares a few dozen."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,29 +153,99 @@ def _by_year(entries: list[View]) -> list[View]:
     return [{"year": year, "items": list(items)} for year, items in groupby(entries, key=lambda e: e["year"])]
 
 
-def index_pages(archive: Archive) -> list[PageSpec]:
-    pages = []
-    articles = [{**article_summary(archive, a.slug), "year": a.published.year if a.published else "Undated"}
-                for a in archive.articles]
-    pages.append(PageSpec("articles/", "list.html", {
-        "collection": "articles", "title": LABELS["articles"], "groups": _by_year(articles),
-        "count": len(articles)}))
+def _settled(reuse: Reuse, step: Hashable, inputs: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """Reuse.get, but a value recomputed equal to the last one is the last one itself.
+
+    So a listing built from it is kept whole (its inputs compare identity first), and the
+    render memo finds the very context object it digested last time.
+    """
+    last = reuse.kept(step, ())  # (inputs, value) of the last build, whatever its inputs were
+    if last is not None and last[0] == inputs:
+        value = last[1]
+    else:
+        value = compute()
+        if last is not None and last[1] == value:
+            value = last[1]
+    reuse.keep(step, (), (inputs, value))
+    return value
+
+
+def _chunked(reuse: Reuse | None, step: str, records: tuple[Any, ...],
+             inputs: Callable[[tuple[Any, ...]], tuple[Any, ...]],
+             compute: Callable[[tuple[Any, ...]], list[View]]) -> list[list[View]]:
+    """compute(records) in runs of CHUNK, each kept while `inputs` of its records are the same objects."""
+    if reuse is None:
+        return [compute(records)]
+    return [_settled(reuse, (step, start), inputs(records[start:start + CHUNK]),
+                     partial(compute, records[start:start + CHUNK])) for start in range(0, len(records), CHUNK)]
+
+
+def _flat(chunks: list[list[View]]) -> list[View]:
+    return [view for chunk in chunks for view in chunk]
+
+
+def _listing(archive: Archive, reuse: Reuse | None, path: str, inputs: tuple[Any, ...],
+             plan: Callable[[], PageSpec]) -> PageSpec:
+    """plan(); in `serve`, with its publishing metadata, kept whole while `inputs` are the same."""
+    if reuse is None:
+        return plan()
+    from sitegen.seo import page_publish  # seo imports this module; a listing's metadata reads the config only
+
+    def published() -> PageSpec:
+        spec = plan()
+        return replace(spec, context={**spec.context, "publish": page_publish(archive, spec)})
+    return _settled(reuse, ("listing", path), (archive.config, *inputs), published)
+
+
+def _outlet_name(archive: Archive, article: m.Article) -> str:
+    return archive.name((article.outlet.collection, article.outlet.slug)) if article.outlet else ""
+
+
+def _article_items(archive: Archive, reuse: Reuse | None, articles: tuple[m.Article, ...]) -> list[View]:
+    def item(a: m.Article) -> View:
+        return {**article_summary(archive, a.slug), "year": a.published.year if a.published else "Undated"}
+    # An item reads its article and its outlet's name (views.article_summary).
+    return [reuse_or_compute(reuse, ("list-item", a.slug), (a, _outlet_name(archive, a)), partial(item, a))
+            for a in articles]
+
+
+def _entity_items(archive: Archive, collection: str, entities: tuple[m.Entity, ...]) -> list[View]:
+    if collection == "events":
+        return [{**entity_view(archive, collection, e.slug), "count": None,
+                 "year": e.date.start.year if isinstance(e, m.Event) and e.date else "Undated"}
+                for e in entities]
+    return [{**entity_view(archive, collection, e.slug),
+             "year": (e.sort_key[:1].upper() if e.sort_key[:1].isalpha() else "#"),
+             "count": len(archive.relations.backlinks.get((collection, e.slug), ()))}
+            for e in entities]
+
+
+def _list_page(collection: str, chunks: list[list[View]]) -> PageSpec:
+    items = _flat(chunks)
+    return PageSpec(f"{collection}/", "list.html", {
+        "collection": collection, "title": LABELS[collection], "groups": _by_year(items), "count": len(items)})
+
+
+def index_pages(archive: Archive, reuse: Reuse | None = None) -> list[PageSpec]:
+    """The list page of each collection; `serve` recomputes only the runs of records that changed."""
+    version = archive.names_version  # stands for every entity, so for each article's outlet name
+    chunks = _chunked(reuse, "list-articles", archive.articles, lambda part: (version, part),
+                      partial(_article_items, archive, reuse))
+    pages = [_listing(archive, reuse, "articles/", tuple(chunks), partial(_list_page, "articles", chunks))]
+    backlinks = archive.relations.backlinks
     for collection, entities in archive.entities.items():
         if collection == "events":
-            ordered = sorted(entities, key=lambda e: (e.date.sort_key if isinstance(e, m.Event) and e.date
-                                                      else (9999, 0, 0, 0), e.slug))
-            items = [{**entity_view(archive, collection, e.slug), "count": None,
-                      "year": e.date.start.year if isinstance(e, m.Event) and e.date else "Undated"}
-                     for e in ordered]
-            groups = _by_year(items)
+            ordered = tuple(sorted(entities, key=lambda e: (e.date.sort_key if isinstance(e, m.Event) and e.date
+                                                            else (9999, 0, 0, 0), e.slug)))
+            chunks = _chunked(reuse, "list-events", ordered, lambda part: part,
+                              partial(_entity_items, archive, collection))
         else:
-            items = [{**entity_view(archive, collection, e.slug),
-                      "year": (e.sort_key[:1].upper() if e.sort_key[:1].isalpha() else "#"),
-                      "count": len(archive.relations.backlinks.get((collection, e.slug), ()))}
-                     for e in entities]
-            groups = _by_year(items)
-        pages.append(PageSpec(f"{collection}/", "list.html", {
-            "collection": collection, "title": LABELS[collection], "groups": groups, "count": len(items)}))
+            def counted(part: tuple[m.Entity, ...], collection: str = collection) -> tuple[Any, ...]:
+                return (part, tuple([len(backlinks.get((collection, e.slug), ())) for e in part]))
+            chunks = _chunked(reuse, f"list-{collection}", entities, counted,
+                              partial(_entity_items, archive, collection))
+        pages.append(_listing(archive, reuse, f"{collection}/", tuple(chunks),
+                              partial(_list_page, collection, chunks)))
     return pages
 
 
@@ -201,30 +277,73 @@ def _year_axis(entries: list[View]) -> list[View]:
             for y in range(min(per_year), max(per_year) + 1)]
 
 
-def timeline_page(archive: Archive) -> PageSpec:
-    entries = [timeline_entry(archive, i.collection, i.slug, i.sort_key) for i in archive.relations.timeline]
+def _timeline_entries(archive: Archive, reuse: Reuse | None, items: tuple[TimelineItem, ...]) -> list[View]:
+    def entry(i: TimelineItem) -> View:
+        return timeline_entry(archive, i.collection, i.slug, i.sort_key)
+    if reuse is None:
+        return [entry(i) for i in items]
+    # An entry reads its record, its year and, for an article, its outlet's name (views.timeline_entry).
+    entries = []
+    for i in items:
+        record = archive.get(i.collection, i.slug)
+        outlet = _outlet_name(archive, record) if isinstance(record, m.Article) else ""
+        entries.append(reuse.get(("timeline-entry", i.collection, i.slug), (record, i.sort_key[0], outlet),
+                                 partial(entry, i)))
+    return entries
+
+
+def _timeline_spec(archive: Archive, chunks: list[list[View]]) -> PageSpec:
+    entries = _flat(chunks)
+    axis = _year_axis(entries)
     return PageSpec("timeline/", "timeline.html", {
-        "groups": _by_year(entries), "count": len(entries), "axis": _year_axis(entries),
+        "groups": _by_year(entries), "count": len(entries), "axis": axis,
         "filters": _timeline_filters(archive, entries),
-        "busiest": max((y["events"] + y["articles"] for y in _year_axis(entries)), default=0)})
+        "busiest": max((y["events"] + y["articles"] for y in axis), default=0)})
 
 
-def home_page(archive: Archive) -> PageSpec:
+def timeline_page(archive: Archive, reuse: Reuse | None = None) -> PageSpec:
+    by_key, version = archive.by_key, archive.names_version
+    chunks = _chunked(reuse, "timeline", archive.relations.timeline,
+                      lambda part: (version, part, tuple([by_key[(i.collection, i.slug)] for i in part])),
+                      partial(_timeline_entries, archive, reuse))
+    # The filters name entities, so names_version keys the page as well as its entries.
+    return _listing(archive, reuse, "timeline/", (version, *chunks), partial(_timeline_spec, archive, chunks))
+
+
+def _dated_ends(articles: tuple[m.Article, ...]) -> tuple[m.Article, ...]:
+    """The newest and the oldest dated article: the ends of the dated run of the newest-first order."""
+    if not articles or articles[0].published is None:
+        return ()
+    end = len(articles) - 1
+    while articles[end].published is None:  # the undated come last
+        end -= 1
+    return articles[0], articles[end]
+
+
+def _home_spec(archive: Archive, ends: tuple[m.Article, ...]) -> PageSpec:
     counts = [{"collection": c, "label": LABELS[c], "path": f"{c}/",
                "count": len(archive.articles) if c == "articles" else len(archive.entities.get(c, ()))}
               for c in m.COLLECTIONS]
-    dated = [a.published for a in archive.articles if a.published]
-    span = {"first": date_view(min(dated, key=lambda d: d.sort_key)),
-            "last": date_view(max(dated, key=lambda d: d.sort_key))} if dated else None
+    # Dates with equal sort keys are equal (dates.PartialDate): the ends give min and max exactly.
+    span = {"first": date_view(ends[1].published), "last": date_view(ends[0].published)} if ends else None
     return PageSpec("", "home.html", {
         "latest": [article_summary(archive, a.slug) for a in archive.articles[:10]],
         "counts": counts, "span": span})
 
 
+def home_page(archive: Archive, reuse: Reuse | None = None) -> PageSpec:
+    ends = _dated_ends(archive.articles)
+    counts = tuple(len(archive.entities.get(c, ())) for c in m.COLLECTIONS)
+    return _listing(archive, reuse, "", (archive.names_version, ends, len(archive.articles), counts,
+                                         *archive.articles[:10]), partial(_home_spec, archive, ends))
+
+
 def plan_pages(archive: Archive,
                record_pages: Callable[[Archive], list[PageSpec]] | None = None) -> list[PageSpec]:
     """Every HTML page of the site, in a stable order; `record_pages` plans the article and entity pages."""
-    pages = [home_page(archive), timeline_page(archive), *index_pages(archive)]
+    # `serve` binds its Reuse into record_pages (build.py); the listings keep their pieces in it too.
+    reuse = getattr(record_pages, "keywords", {}).get("reuse")
+    pages = [home_page(archive, reuse), timeline_page(archive, reuse), *index_pages(archive, reuse)]
     if record_pages is not None:
         pages += record_pages(archive)
     else:

@@ -8,6 +8,7 @@ this site (plus a fragment naming the thing on that page), so linked data resolv
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -16,6 +17,7 @@ from sitegen.feeds import ATOM_TYPE, feed_path, has_feed
 from sitegen.graph import Archive
 from sitegen.pages import PageSpec
 from sitegen.render import Output
+from sitegen.reuse import Reuse
 from sitegen.search import BUNDLE_DIR
 from sitegen.urls import page_path
 from sitegen.views import LABELS
@@ -30,6 +32,8 @@ ORG_TYPES = {"outlet": "NewsMediaOrganization", "news-agency": "NewsMediaOrganiz
 PLACE_TYPES = {"country": "Country", "city": "City", "body-of-water": "BodyOfWater"}
 SITEMAP_LIMIT = 50_000
 """URLs per sitemap file (the sitemaps.org limit); beyond it sitemap.xml becomes an index."""
+SITEMAP_RUN = 500
+"""Pages per run of sitemap.xml that `serve` keeps encoded."""
 
 
 def base_url(archive: Archive) -> str:
@@ -231,20 +235,45 @@ def _urlset(urls: list[str]) -> bytes:
     return ("\n".join([*lines, "</urlset>"]) + "\n").encode("utf-8")
 
 
-def sitemap_outputs(archive: Archive, specs: list[PageSpec]) -> list[Output]:
-    """sitemap.xml (an index of numbered sitemaps beyond 50,000 pages) and robots.txt."""
-    base = base_url(archive)
-    urls = [base + s.path for s in specs
+def _urls(base: str, specs: tuple[PageSpec, ...] | list[PageSpec]) -> list[str]:
+    return [base + s.path for s in specs
             if not s.path.endswith(".html") and not s.context.get("publish", {}).get("noindex")]
-    if len(urls) <= SITEMAP_LIMIT:
-        outputs = [Output("sitemap.xml", _urlset(urls))]
+
+
+def _url_run(base: str, specs: tuple[PageSpec, ...]) -> tuple[int, bytes]:
+    """How many URLs a run of pages gives, and their lines of the urlset."""
+    urls = _urls(base, specs)
+    return len(urls), "".join([f"  <url><loc>{escape(u)}</loc></url>\n" for u in urls]).encode("utf-8")
+
+
+def sitemap_outputs(archive: Archive, specs: list[PageSpec], reuse: Reuse | None = None) -> list[Output]:
+    """sitemap.xml (an index of numbered sitemaps beyond 50,000 pages) and robots.txt.
+
+    With a Reuse (`serve`), the urlset is joined from runs of pages kept while they are the
+    very same PageSpecs (planned pages are kept whole while their inputs are unchanged).
+    """
+    base = base_url(archive)
+    runs = None
+    if reuse is not None:
+        runs = [reuse.get(("sitemap-run", start), (base, part), partial(_url_run, base, part))
+                for start in range(0, len(specs), SITEMAP_RUN) for part in (tuple(specs[start:start + SITEMAP_RUN]),)]
+    if runs is not None and sum(n for n, _ in runs) <= SITEMAP_LIMIT:
+        head = b'<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        outputs = [Output("sitemap.xml", b"".join([head, *(lines for _, lines in runs), b"</urlset>\n"]))]
     else:
-        chunks = [urls[i:i + SITEMAP_LIMIT] for i in range(0, len(urls), SITEMAP_LIMIT)]
-        outputs = [Output(f"sitemap-{n}.xml", _urlset(chunk)) for n, chunk in enumerate(chunks, 1)]
-        index = ['<?xml version="1.0" encoding="utf-8"?>',
-                 '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-        index += [f"  <sitemap><loc>{escape(base + o.path)}</loc></sitemap>" for o in outputs]
-        outputs.append(Output("sitemap.xml", ("\n".join([*index, "</sitemapindex>"]) + "\n").encode()))
+        outputs = _sitemaps(base, _urls(base, specs))
     # robots.txt is only read at a domain's root; under a sub-path it is harmless and can be copied up.
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n"
     return [*outputs, Output("robots.txt", robots.encode("utf-8"))]
+
+
+def _sitemaps(base: str, urls: list[str]) -> list[Output]:
+    if len(urls) <= SITEMAP_LIMIT:
+        return [Output("sitemap.xml", _urlset(urls))]
+    chunks = [urls[i:i + SITEMAP_LIMIT] for i in range(0, len(urls), SITEMAP_LIMIT)]
+    outputs = [Output(f"sitemap-{n}.xml", _urlset(chunk)) for n, chunk in enumerate(chunks, 1)]
+    index = ['<?xml version="1.0" encoding="utf-8"?>',
+             '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    index += [f"  <sitemap><loc>{escape(base + o.path)}</loc></sitemap>" for o in outputs]
+    outputs.append(Output("sitemap.xml", ("\n".join([*index, "</sitemapindex>"]) + "\n").encode()))
+    return outputs

@@ -57,14 +57,22 @@ def article_summary(archive: Archive, slug: str) -> View:
 
 
 def timeline_entry(archive: Archive, collection: str, slug: str, sort_key: tuple[int, ...]) -> View:
+    """One item of a timeline; built once per build and shared, since pages never change their views."""
+    record = archive.get(collection, slug)  # read first: a page may only see entries of records it gathered
+    known = archive.views.get(("timeline", collection, slug, sort_key[0]))  # type: ignore[arg-type]
+    if known is not None:
+        return known
     # "entities": who and what the item involves, as "collection/slug", for the timeline's filter.
-    involved = [f"{r.collection}/{r.slug}" for r in archive.get(collection, slug).references()]
+    involved = [f"{r.collection}/{r.slug}" for r in record.references()]
     if collection == "articles":
         summary = article_summary(archive, slug)
-        return {"collection": collection, "year": sort_key[0], "title": summary["title"],
-                "path": summary["path"], "date": summary["published"], "detail": summary["outlet"],
-                "entities": list(dict.fromkeys(involved))}
-    entity = entity_view(archive, collection, slug)
-    return {"collection": collection, "year": sort_key[0], "title": entity["name"],
-            "path": entity["path"], "date": entity.get("date"), "detail": entity["description"],
-            "entities": list(dict.fromkeys([f"{collection}/{slug}", *involved]))}
+        entry = {"collection": collection, "year": sort_key[0], "title": summary["title"],
+                 "path": summary["path"], "date": summary["published"], "detail": summary["outlet"],
+                 "entities": list(dict.fromkeys(involved))}
+    else:
+        entity = entity_view(archive, collection, slug)
+        entry = {"collection": collection, "year": sort_key[0], "title": entity["name"],
+                 "path": entity["path"], "date": entity.get("date"), "detail": entity["description"],
+                 "entities": list(dict.fromkeys([f"{collection}/{slug}", *involved]))}
+    archive.views[("timeline", collection, slug, sort_key[0])] = entry  # type: ignore[index]
+    return entry
