@@ -118,7 +118,7 @@ def edited(path: Path, change: str) -> tuple[str, str]:
 SERVE_PROBE = """
 import json, sys, time
 from pathlib import Path
-from sitegen.build import BuildCache, render_site
+from sitegen.build import BuildCache, render_site, settle_heap
 from sitegen.reuse import Reuse
 from sitegen.config import load_config
 from sitegen.serve_search import DeferredSearchIndex
@@ -127,6 +127,7 @@ config, _ = load_config(root)
 search = DeferredSearchIndex()
 cache = BuildCache(search_index=search, reuse=Reuse(), reads={})  # as `sitegen serve` keeps it
 render_site(config, cache=cache)           # serve's first build fills its caches
+settle_heap()                              # as serve does once it has published a build
 search.wait_ready(search.wanted, 900)     # its background index would compete for the CPU
 original = article.read_text(encoding="utf-8")
 article.write_text(text, encoding="utf-8")

@@ -80,7 +80,7 @@ def _search_index_meanwhile(index: Callable[[list[Output], Config], tuple[list[O
     return lambda: remember(collect())
 
 
-def _settle_heap() -> None:
+def settle_heap() -> None:
     """In a process that keeps its caches (`serve`), stop the cyclic collector rescanning them.
 
     The model and memos of a 10,000-article archive are millions of objects, almost none in
@@ -138,8 +138,6 @@ def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | Non
         render_problems = [*render_problems, *search_problems]
     outputs += theme_files
     diagnostics = tuple(sort_diagnostics([*problems, *render_problems]))
-    if cache.reuse is not None:
-        _settle_heap()
     return BuildResult(tuple(outputs), diagnostics, archive, time.perf_counter() - started)
 
 
