@@ -3,7 +3,9 @@
 A page's HTML is a pure function of (the source of its template chain, its plain-data
 PageSpec.context, its path, the site context). Each of those is reduced to a digest and
 the rendered bytes are kept under the combined key, so a rebuild re-renders exactly the
-pages whose inputs changed, with no hand-maintained dependency lists.
+pages whose inputs changed, with no hand-maintained dependency lists. A page whose
+PageSpec is the very object of the last build (page_inputs.py keeps unchanged plans whole)
+is returned at once, while the templates and the site are unchanged: no digest is taken.
 
 Templates are read once per build into a snapshot and the Jinja environment loads them
 from that snapshot, never from disk: a template saved halfway through a build cannot
@@ -17,6 +19,7 @@ import os
 import pickle
 import posixpath
 from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +28,7 @@ from jinja2.loaders import split_template_path
 
 from sitegen.config import Config
 from sitegen.pages import PageSpec
-from sitegen.render import make_environment, render_page, theme_dirs
+from sitegen.render import Output, make_environment, output_file, render_page, theme_dirs
 
 Digest = bytes
 
@@ -91,6 +94,18 @@ class SnapshotLoader(BaseLoader):
         return environment.template_class.from_code(environment, code, globals, uptodate)
 
 
+@dataclass(frozen=True, slots=True)
+class _Rendered:
+    """One page rendered (or found in the memo): its spec, the digests that keyed it, its HTML."""
+
+    spec: PageSpec
+    context: Digest
+    setting: tuple[Digest | None, Digest]
+    """The templates and the site it was rendered with."""
+    key: Digest
+    output: Output
+
+
 class RenderMemo:
     """Rendered pages by input digest, kept from one build to the next (one per BuildCache).
 
@@ -107,8 +122,8 @@ class RenderMemo:
         self._all_templates: Digest = b""
         self._site: dict[str, Any] | None = None
         self._site_digest: Digest = b""
-        self._contexts: tuple[dict[str, tuple[object, Digest | None]], ...] = ({}, {})
-        """Per page path, this build's and the last build's context object and its digest."""
+        self._pages: tuple[dict[str, _Rendered], ...] = ({}, {})
+        """Per page path, what this build and the last one rendered there."""
         self.rendered = 0
         """Pages rendered by the latest build (the rest came from the memo)."""
         self.reused = 0
@@ -119,8 +134,8 @@ class RenderMemo:
         if current:  # a build that rendered nothing (it crashed early) keeps the older memo
             # Two builds back, so one broken build (say content/ moved away) loses nothing.
             self._generations = ({}, current, previous)
-        if self._contexts[0]:
-            self._contexts = ({}, self._contexts[0])
+        if self._pages[0]:
+            self._pages = ({}, self._pages[0])
         self.rendered = self.reused = 0
         search_paths = [str(d / "templates") for d in theme_dirs(config)]
         files = _read_templates(search_paths)
@@ -163,26 +178,49 @@ class RenderMemo:
         self._chains[name] = chain
         return chain
 
-    def render(self, environment: Environment, spec: PageSpec, site: dict[str, Any]) -> bytes:
-        """The page's HTML as UTF-8, from the memo when nothing it depends on has changed."""
+    def _setting(self, site: dict[str, Any]) -> tuple[Digest | None, Digest]:
         if site is not self._site:  # one site dict per build: digest it once
             self._site, self._site_digest = site, data_digest(site) or b""
-        # A page planned from unchanged inputs keeps its very context object (page_inputs.py),
-        # and contexts are never changed once planned: its digest is the one taken last build.
-        known = self._contexts[1].get(spec.path)
-        context = known[1] if known is not None and known[0] is spec.context else data_digest(spec.context)
-        self._contexts[0][spec.path] = (spec.context, context)
+        return self._templates_key, self._site_digest
+
+    def kept(self, spec: PageSpec, site: dict[str, Any]) -> Output | None:
+        """The page rendered last build, if `spec` is the very same PageSpec and templates and site are unchanged.
+
+        A page planned from unchanged inputs is the very same object (page_inputs.py), and specs
+        are never changed once planned: nothing it depends on has changed, so nothing is digested.
+        """
+        known = self._pages[1].get(spec.path)
+        if known is None or known.spec is not spec or known.setting != self._setting(site):
+            return None
+        self._remember(known)
+        self.reused += 1
+        return known.output
+
+    def render(self, environment: Environment, spec: PageSpec, site: dict[str, Any]) -> bytes:
+        """The page's HTML as UTF-8, from the memo when nothing it depends on has changed."""
+        kept = self.kept(spec, site)
+        if kept is not None:
+            return kept.data
+        setting = self._setting(site)
+        known = self._pages[1].get(spec.path)
+        # The same context object (planned pages are kept whole) has the digest taken last build.
+        context = known.context if known is not None and known.spec.context is spec.context \
+            else data_digest(spec.context)
         key = None
         if context is not None and self._site_digest:
             key = _digest(self._chain_digest(environment, spec.template), spec.template.encode(),
                           spec.path.encode(), context, self._site_digest)
             cached = next((g[key] for g in self._generations if key in g), None)
             if cached is not None:
-                self._generations[0][key] = cached
+                self._remember(_Rendered(spec, context, setting, key, Output(output_file(spec.path), cached)))
                 self.reused += 1
                 return cached
         data = render_page(environment, spec, site).encode("utf-8")
         self.rendered += 1
         if key is not None:
-            self._generations[0][key] = data
+            self._remember(_Rendered(spec, context, setting, key, Output(output_file(spec.path), data)))
         return data
+
+    def _remember(self, page: _Rendered) -> None:
+        self._generations[0][page.key] = page.output.data
+        self._pages[0][page.spec.path] = page

@@ -1,26 +1,28 @@
-"""What one article or entity page reads of the archive, gathered first, so planning it is a memoised pure step.
+"""What one article or entity page reads of the archive, gathered first, so `serve` re-plans only what an edit touched.
 
 A page's plan (its context and publishing metadata) is computed from a restricted copy
 of the Archive holding only what was gathered for it: its own body, the relation entries
 under its own keys, the articles those entries name, and every entity (whose identity the
 archive's `names_version` stands for). Reading anything else raises KeyError, so a page
-function can never depend on something its memo key does not cover; the key is
-everything gathered. `serve` then re-plans only the pages whose gathered inputs changed;
-a single build, with nothing to compare with, plans straight from the archive.
+is a pure function of names_version, the configuration and its gathered keys' values.
+`serve` records, per table, which pages gathered each key; the next build compares each
+table with the last one (identity first, then equality) and re-plans only the readers of
+the keys that changed, keeping every other page's very PageSpec. A single build, with
+nothing to compare with, plans straight from the archive.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
-from dataclasses import replace
-from functools import partial
+from collections.abc import Hashable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from typing import Any
 
 from sitegen import model as m
 from sitegen.graph import Archive
 from sitegen.pages import PageSpec, article_page, entity_page
 from sitegen.relations import QuoteRef, Relations
-from sitegen.reuse import Reuse, reuse_or_compute
+from sitegen.reuse import Reuse
 from sitegen.seo import page_publish
 from sitegen.views import View
 
@@ -65,9 +67,67 @@ class Gathered(Mapping[Any, Any]):
     def __len__(self) -> int:
         raise TypeError("a page reads the archive one gathered key at a time")
 
-    def inputs(self) -> tuple[Any, ...]:
-        """The gathered keys and their values, as memo inputs."""
-        return tuple((key, self._table.get(key)) for key in self._keys)
+
+CARD = ("slug", "title", "subtitle", "outlet", "byline", "authors", "published", "summary", "draft", "via",
+        "people", "organisations", "places", "events", "quotes")
+"""What a page may read of an article other than its own: summaries, references, quotes, draft."""
+_card_values = attrgetter(*CARD)
+
+
+def card_of(article: m.Document) -> tuple[Any, ...]:
+    """What another page may read of an article, to compare builds by."""
+    return _card_values(article)  # type: ignore[no-any-return]
+
+
+class _Card(m.Article):
+    """Another page's article as this page sees it: the fields in CARD; the rest are unset, so reading them raises.
+
+    A body edit then leaves every other page that lists the article untouched."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        raise AttributeError(f"{name!r} of another page's article is not gathered for this page (page_inputs.py)")
+
+
+def _card(article: m.Article) -> m.Article:
+    card = object.__new__(_Card)
+    for name, value in zip(CARD, _card_values(article), strict=True):
+        object.__setattr__(card, name, value)
+    return card
+
+
+class _Records(Gathered):
+    """by_key as one page sees it: its own article whole, the other articles gathered for it as cards."""
+
+    __slots__ = ("_own", "_cards")
+
+    def __init__(self, table: Mapping[Key, m.Document], own: Key | None, articles: Iterable[str],
+                 cards: dict[Key, m.Article]) -> None:
+        super().__init__(table, [*([own] if own else ()), *(("articles", s) for s in articles)],
+                         open_except="articles")
+        self._own, self._cards = own, cards
+
+    def _value(self, key: Key) -> Any:
+        if key[0] != "articles" or key == self._own:
+            return self._table[key]
+        card = self._cards.get(key)
+        if card is None:  # one per article and build, shared by the pages planned in it
+            card = self._cards[key] = _card(self._table[key])  # type: ignore[arg-type]
+        return card
+
+    def __getitem__(self, key: Any) -> Any:
+        self.check(key)
+        return self._value(key)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self.check(key)
+        return self._value(key) if key in self._table else default
+
+    def read(self) -> dict[str, list[Key]]:
+        """The keys gathered: the page's own article (compared whole) and the others (compared by card)."""
+        others = [k for k in self._keys if k != self._own]
+        return {"by_key": [self._own] if self._own else [], "cards": others}
 
 
 class _NotGathered(tuple):  # type: ignore[type-arg]
@@ -82,7 +142,7 @@ class _GatedViews:
 
     __slots__ = ("_views", "_by_key")
 
-    def __init__(self, views: dict[Key, View], by_key: Gathered) -> None:
+    def __init__(self, views: dict[Key, View], by_key: _Records) -> None:
         self._views, self._by_key = views, by_key
 
     def get(self, key: Key, default: Any = None) -> Any:
@@ -90,41 +150,41 @@ class _GatedViews:
         return self._views.get(key, default)
 
     def __setitem__(self, key: Key, value: View) -> None:
-        self._views[key] = value
+        # Shared views are made from cards only, so a view that read more raises on other pages.
+        if key != self._by_key._own:
+            self._views[key] = value
 
 
 RELATION_FIELDS = ("backlinks", "mentions", "quotes_by", "co_mentions", "reported_by", "background_in",
                    "stories", "also_quoted", "entity_timelines", "events_of")
 
 
-def _restricted(archive: Archive, config_version: object, articles: Iterable[str], body: Key,
-                relation_keys: dict[str, list[Any]]) -> tuple[Archive, Callable[[], tuple[Any, ...]]]:
-    """The archive as one page may see it, and the memo inputs that cover everything it can read."""
+def _restricted(archive: Archive, own: Key | None, articles: Iterable[str], body: Key,
+                relation_keys: dict[str, list[Any]],
+                cards: dict[Key, m.Article]) -> tuple[Archive, dict[str, Iterable[Any]]]:
+    """The archive as one page may see it, and the keys gathered of each table for it."""
     rel = archive.relations
-    by_key = Gathered(archive.by_key, [("articles", s) for s in articles], open_except="articles")
+    by_key = _Records(archive.by_key, own, articles, cards)
     bodies = Gathered(archive.bodies, [body])
     tables = {name: Gathered(getattr(rel, name), relation_keys.get(name, ())) for name in RELATION_FIELDS}
     relations = Relations(timeline=_NotGathered(), **tables)  # type: ignore[arg-type]
     view = replace(archive, articles=_NotGathered(), entities={}, by_key=by_key, bodies=bodies,
                    relations=relations, captures={}, views=_GatedViews(archive.views, by_key))
-    def inputs() -> tuple[Any, ...]:
-        return (archive.names_version, config_version, by_key.inputs(), bodies.inputs(),
-                *(table.inputs() for table in tables.values()))
-    return view, inputs
+    return view, {**by_key.read(), "bodies": bodies._keys, **{name: t._keys for name, t in tables.items()}}
 
 
-def _article_inputs(archive: Archive, config_version: object,
-                    article: m.Article) -> tuple[Archive, Callable[[], tuple[Any, ...]]]:
+def _article_inputs(archive: Archive, article: m.Article,
+                    cards: dict[Key, m.Article]) -> tuple[Archive, dict[str, Iterable[Any]]]:
     rel = archive.relations
     quotes = [QuoteRef(article.slug, q.id) for q in article.quotes]
     others = [*rel.stories.get(article.slug, ()), *(r.article for q in quotes for r in rel.also_quoted.get(q, ())),
               *(s.slug for n in article.notes for s in n.see if ("articles", s.slug) in archive.by_key)]
-    return _restricted(archive, config_version, [article.slug, *others], ("articles", article.slug),
-                       {"stories": [article.slug], "also_quoted": quotes})
+    own = ("articles", article.slug)
+    return _restricted(archive, own, others, own, {"stories": [article.slug], "also_quoted": quotes}, cards)
 
 
-def _entity_inputs(archive: Archive, config_version: object,
-                   entity: m.Entity) -> tuple[Archive, Callable[[], tuple[Any, ...]]]:
+def _entity_inputs(archive: Archive, entity: m.Entity,
+                   cards: dict[Key, m.Article]) -> tuple[Archive, dict[str, Iterable[Any]]]:
     rel, key = archive.relations, (entity.collection, entity.slug)
     quotes = list(rel.quotes_by.get(key, ()))
     articles = [*rel.backlinks.get(key, ()), *(mc.article for mc in rel.mentions.get(key, ())),
@@ -132,34 +192,133 @@ def _entity_inputs(archive: Archive, config_version: object,
                 *(i.slug for i in rel.entity_timelines.get(key, ()) if i.collection == "articles"),
                 *rel.reported_by.get(entity.slug, ()), *rel.background_in.get(entity.slug, ())]
     own = [key]
-    return _restricted(archive, config_version, articles, key, {
+    return _restricted(archive, None, articles, key, {
         "backlinks": own, "mentions": own, "quotes_by": own, "co_mentions": own, "entity_timelines": own,
-        "events_of": own, "reported_by": [entity.slug], "background_in": [entity.slug], "also_quoted": quotes})
+        "events_of": own, "reported_by": [entity.slug], "background_in": [entity.slug], "also_quoted": quotes}, cards)
 
 
 def _published(view: Archive, spec: PageSpec) -> PageSpec:
     return replace(spec, context={**spec.context, "publish": page_publish(view, spec)})
 
 
-def record_pages(archive: Archive, reuse: Reuse | None = None) -> list[PageSpec]:
-    """The page of every article and entity, with its publishing metadata, planned only if its inputs changed."""
-    pages = []
-    config_version = reuse_or_compute(reuse, "config", (archive.config,), object)
+def _plan(archive: Archive, document: m.Document,
+          cards: dict[Key, m.Article]) -> tuple[PageSpec, dict[str, Iterable[Any]]]:
+    """One page planned from what was gathered for it, and the keys it gathered of each table."""
+    if isinstance(document, m.Article):
+        view, gathered = _article_inputs(archive, document, cards)
+        return _published(view, article_page(view, article=document)), gathered
+    assert isinstance(document, m.Entity)
+    view, gathered = _entity_inputs(archive, document, cards)
+    return _published(view, entity_page(view, entity=document)), gathered
 
-    def planned(step: tuple[str, str, str], gather: Callable[[], tuple[Archive, Callable[[], tuple[Any, ...]]]],
-                plan: Callable[[Archive], PageSpec]) -> PageSpec:
-        if reuse is None:  # a single build: nothing to compare with, so nothing to gather
-            return _published(archive, plan(archive))
-        view, inputs = gather()
-        return reuse.get(step, inputs(), lambda: _published(view, plan(view)))
 
+def _records(archive: Archive) -> Iterator[tuple[Key, m.Document]]:
+    """Every article and entity with a page, in page order."""
     for article in archive.articles:
-        pages.append(planned(("page", "articles", article.slug),
-                             partial(_article_inputs, archive, config_version, article),
-                             partial(article_page, article=article)))
+        yield ("articles", article.slug), article
     for entities in archive.entities.values():
         for entity in entities:
-            pages.append(planned(("page", entity.collection, entity.slug),
-                                 partial(_entity_inputs, archive, config_version, entity),
-                                 partial(entity_page, entity=entity)))
+            yield (entity.collection, entity.slug), entity
+
+
+TABLES = ("by_key", "bodies", *RELATION_FIELDS)
+"""Every table a page may gather keys of: the archive's records and bodies, and the relations
+(plus "cards": the articles of by_key as other pages see them)."""
+_MISSING = object()
+
+
+def _tables(archive: Archive) -> dict[str, Mapping[Any, Any]]:
+    rel = archive.relations
+    return {"by_key": archive.by_key, "bodies": archive.bodies, **{n: getattr(rel, n) for n in RELATION_FIELDS}}
+
+
+def changed_keys(old: Mapping[Any, Any], new: Mapping[Any, Any]) -> list[Any]:
+    """Keys added, removed, or whose value is neither the same object nor equal, between two tables."""
+    if old is new:
+        return []
+    get = old.get
+    changed = [k for k, v in new.items() if (was := get(k, _MISSING)) is not v and was != v]
+    added = sum(1 for k in changed if k not in old)
+    if len(new) - added != len(old):  # some keys of the old table are gone
+        changed += [k for k in old if k not in new]
+    return changed
+
+
+@dataclass(eq=False)
+class _Plans:
+    """The pages record_pages planned, the tables they were planned from, and who read which key."""
+
+    names_version: object
+    config_version: object
+    tables: dict[str, Mapping[Any, Any]]
+    specs: dict[Key, PageSpec] = field(default_factory=dict)
+    read: dict[Key, tuple[tuple[str, Iterable[Any]], ...]] = field(default_factory=dict)
+    """Per page, the keys it gathered of each table."""
+    readers: dict[str, dict[Any, set[Key]]] = field(
+        default_factory=lambda: {name: {} for name in ("by_key", "cards", "bodies", *RELATION_FIELDS)})
+    """Per table, the inverse: key -> pages that gathered it."""
+    complete: bool = True
+    """False while being updated: a build stopped halfway leaves nothing half-true to reuse."""
+
+    def stale(self, tables: dict[str, Mapping[Any, Any]]) -> set[Key]:
+        """Pages that gathered a key whose value differs in `tables`."""
+        pages: set[Key] = set()
+        for name in TABLES:
+            old, new, readers = self.tables[name], tables[name], self.readers[name]
+            for key in changed_keys(old, new):
+                pages.update(readers.get(key, ()))
+                if name == "by_key" and key[0] == "articles" and key in self.readers["cards"] and (
+                        key not in old or key not in new or card_of(old[key]) != card_of(new[key])):
+                    pages.update(self.readers["cards"][key])
+        return pages
+
+    def record(self, page: Key, spec: PageSpec, gathered: dict[str, Iterable[Any]]) -> None:
+        for name, keys in self.read.get(page, ()):
+            readers = self.readers[name]
+            for key in keys:
+                readers[key].discard(page)
+        read = tuple((name, keys) for name, keys in gathered.items() if keys)
+        for name, keys in read:
+            readers = self.readers[name]
+            for key in keys:
+                if key in readers:
+                    readers[key].add(page)
+                else:
+                    readers[key] = {page}
+        self.read[page], self.specs[page] = read, spec
+
+
+def record_pages(archive: Archive, reuse: Reuse | None = None) -> list[PageSpec]:
+    """The page of every article and entity, with its publishing metadata.
+
+    A single build plans every page straight from the archive. With a Reuse (`serve`), each
+    page is planned from what it gathered; the next build compares each table with the one
+    the last pages were planned from and re-plans only the pages that gathered a changed key.
+    Every page also depends on names_version and the configuration: if either changed, all are planned.
+    """
+    if reuse is None:  # a single build: nothing to compare with, so nothing to gather
+        return [_published(archive, article_page(archive, document) if isinstance(document, m.Article)
+                           else entity_page(archive, document))  # type: ignore[arg-type]
+                for _, document in _records(archive)]
+    config_version = reuse.get("config", (archive.config,), object)
+    tables = _tables(archive)
+    plans = reuse.kept("record-pages", ())
+    stale: set[Key] | None = None
+    if (isinstance(plans, _Plans) and plans.complete and plans.names_version is archive.names_version
+            and plans.config_version is config_version):
+        stale = plans.stale(tables)
+    else:
+        plans = _Plans(archive.names_version, config_version, tables)
+    pages, planned, cards = [], [], {}  # type: ignore[var-annotated]
+    for page, document in _records(archive):
+        spec = None if stale is None or page in stale else plans.specs.get(page)
+        if spec is None:
+            spec, gathered = _plan(archive, document, cards)
+            planned.append((page, spec, gathered))
+        pages.append(spec)
+    plans.complete = False
+    for page, spec, gathered in planned:
+        plans.record(page, spec, gathered)
+    plans.tables, plans.complete = tables, True
+    reuse.keep("record-pages", (), plans)
     return pages

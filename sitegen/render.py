@@ -143,13 +143,20 @@ def render_pages(env: Environment, specs: list[PageSpec], config: Config,
                  workers: Workers | None = None) -> tuple[list[Output], list[Diagnostic]]:
     site = site_context(config)
     outputs, problems = [], []
-    tasks = [partial(_render_one, env, spec, site, config, memo) for spec in specs]
+    # Pages the memo holds unchanged since the last build come back at once, without a task.
+    kept = [memo.kept(spec, site) for spec in specs] if memo else [None] * len(specs)
+    tasks = [partial(_render_one, env, spec, site, config, memo)
+             for spec, output in zip(specs, kept, strict=True) if output is None]
     # Pages are independent: with several workers all are rendered at once, in page order;
     # alone, one at a time, so a syntax error stops the work as soon as it is met.
-    results = workers.run(tasks) if workers and workers.jobs > 1 else (task() for task in tasks)
-    for number, (spec, (data, problem, stop)) in enumerate(zip(specs, results, strict=True), 1):
+    results = iter(workers.run(tasks) if workers and workers.jobs > 1 else (task() for task in tasks))
+    for number, (spec, output) in enumerate(zip(specs, kept, strict=True), 1):
         if progress and number % 200 == 0:
             progress(number, len(specs))
+        if output is not None:
+            outputs.append(output)
+            continue
+        data, problem, stop = next(results)
         if problem:
             problems.append(problem)
         if stop:
