@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
@@ -83,14 +85,15 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-def _walk(folder: Path, collection: str, content: Path, problems: list[Diagnostic]) -> list[tuple[str, str]]:
-    """(name, path) of the files directly in a collection folder, by name; links leading out of content/ are refused.
+def _walk(folder: Path, fd: int, collection: str, content: Path, problems: list[Diagnostic]) -> list[str]:
+    """Names of the files directly in a collection folder (open as `fd`), sorted; links out of content/ are refused.
 
-    Plain strings, not Path objects: serve walks every file on each rebuild.
+    Plain names, read through the folder's descriptor: serve walks every file on each
+    rebuild, and neither Path objects nor whole paths are needed for that.
     """
     files = []
     try:
-        with os.scandir(folder) as listing:
+        with os.scandir(fd) as listing:
             entries = sorted(listing, key=attrgetter("name"))
     except OSError:
         return []
@@ -99,11 +102,11 @@ def _walk(folder: Path, collection: str, content: Path, problems: list[Diagnosti
         if name.startswith(".") or name.endswith(("~", ".swp", ".swx", ".tmp")):
             continue
         if not entry.is_symlink() and entry.is_file():  # the common case, told by the listing without a stat
-            files.append((name, entry.path))
+            files.append(name)
             continue
         rel = f"content/{collection}/{name}"
         if entry.is_symlink():
-            path = Path(entry.path)
+            path = folder / name
             try:
                 path.resolve(strict=True)
             except (OSError, RuntimeError):  # RuntimeError: a loop, before Python 3.13
@@ -116,7 +119,7 @@ def _walk(folder: Path, collection: str, content: Path, problems: list[Diagnosti
                 continue
         try:
             if entry.is_file():
-                files.append((name, entry.path))
+                files.append(name)
             elif entry.is_dir():
                 problems.append(warning(rel, 0, 0, "file-ignored",
                                         f"folders inside {collection}/ are not read",
@@ -126,23 +129,43 @@ def _walk(folder: Path, collection: str, content: Path, problems: list[Diagnosti
     return files
 
 
+@contextmanager
+def _opened(folder: Path) -> Iterator[int | None]:
+    """The folder open for reading names relative to it (None if it cannot be): no path walk per file."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        yield None
+        return
+    try:
+        yield fd
+    finally:
+        os.close(fd)
+
+
 RACY_NS = 2_000_000_000
 """File systems store modification times coarsely (FAT: 2 s), so a file changed twice
 within one tick can keep its signature; files modified this close to a previous read are
 read again (git's "racy clean" rule)."""
 
 
-def _read(path: str | Path, rel: str, reads: dict[str, tuple[tuple[int, ...], bytes]] | None, now: int) -> bytes:
-    """The file's bytes: from `reads` while its signature is unchanged and old enough to trust."""
+def _read(path: str | Path, rel: str, reads: dict[str, tuple[tuple[int, ...], bytes]] | None, now: int,
+          dir_fd: int | None = None) -> bytes:
+    """The file's bytes: from `reads` while its signature is unchanged and old enough to trust.
+
+    `path` is relative to `dir_fd` when that is given.
+    """
+    def opener(name: str, flags: int) -> int:
+        return os.open(name, flags, dir_fd=dir_fd)
     if reads is None:
-        with open(path, "rb") as file:  # read at most one byte too many: the size can change
+        with open(path, "rb", opener=opener) as file:  # read at most one byte too many: the size can change
             return file.read(MAX_FILE_BYTES + 1)
-    info = os.stat(path)
+    info = os.stat(path, dir_fd=dir_fd)
     signature = (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino, info.st_dev)
     known = reads.get(rel)
     if known is not None and known[0] == signature and now - max(info.st_mtime_ns, info.st_ctime_ns) > RACY_NS:
         return known[1]
-    with open(path, "rb") as file:
+    with open(path, "rb", opener=opener) as file:
         raw = file.read(MAX_FILE_BYTES + 1)
     reads[rel] = (signature, raw)
     return raw
@@ -193,45 +216,56 @@ def load_project(config: Config, *, drafts: bool = False,
     front_matter: dict[str, FrontMatter] = {}
     _unknown_entries(content, problems)
     for collection in m.COLLECTIONS:
-        for name, path in _walk(content / collection, collection, content, problems):
-            rel = f"content/{collection}/{name}"
-            markdown = name.endswith(".md")
-            # Captures beside articles are many: only a name that could be ignored is looked at as a Path.
-            ignored = None if markdown or (collection == "articles" and os.path.splitext(name)[1].casefold()
-                                           not in (".md", ".markdown", ".mdown")) \
-                else _ignored_file(collection, Path(path), rel)
-            if ignored:
-                problems.append(ignored)
-                continue
-            try:
-                raw = _read(path, rel, reads, scan_started)
-            except OSError as exc:
-                problems.append(error(rel, 0, 0, "file-unreadable", f"cannot be read: {exc.strerror}"))
-                continue
-            if len(raw) > MAX_FILE_BYTES:
-                problems.append(error(rel, 0, 0, "file-too-large",
-                                      f"larger than {MAX_FILE_BYTES // 1024 // 1024} MiB, so it is not read",
-                                      "split it, or move it out of content/"))
-                continue
-            if not markdown:
-                captures[f"{collection}/{name}"] = raw
-                continue
-            key = (collection, rel, raw)
-            parsed = cache.get(key) if cache is not None else None
-            if parsed is None:
-                parsed = parse_file(collection, rel, raw)
-                if cache is not None:
-                    cache[key] = parsed
-            document, found, front = parsed
-            if found:
-                problems.extend(found)
-            if document is None or front is None:
-                continue
-            if isinstance(document, m.Article) and document.draft and not drafts:
-                continue
-            documents.append(document)
-            front_matter[rel] = front
+        with _opened(content / collection) as fd:
+            if fd is not None:
+                _load_folder(collection, fd, content, problems, documents, captures, front_matter,
+                             drafts=drafts, cache=cache, reads=reads, now=scan_started)
     return LoadedProject(tuple(documents), captures, tuple(problems), front_matter)
+
+
+def _load_folder(collection: str, fd: int, content: Path, problems: list[Diagnostic],
+                 documents: list[m.Document], captures: dict[str, bytes], front_matter: dict[str, FrontMatter], *,
+                 drafts: bool, cache: dict[tuple[str, str, bytes], Parsed] | None,
+                 reads: dict[str, tuple[tuple[int, ...], bytes]] | None, now: int) -> None:
+    """One collection's files, parsed into `documents` (and its captures, front matter and problems)."""
+    for name in _walk(content / collection, fd, collection, content, problems):
+        rel = f"content/{collection}/{name}"
+        markdown = name.endswith(".md")
+        # Captures beside articles are many: only a name that could be ignored is looked at as a Path.
+        ignored = None if markdown or (collection == "articles" and os.path.splitext(name)[1].casefold()
+                                       not in (".md", ".markdown", ".mdown")) \
+            else _ignored_file(collection, content / collection / name, rel)
+        if ignored:
+            problems.append(ignored)
+            continue
+        try:
+            raw = _read(name, rel, reads, now, fd)
+        except OSError as exc:
+            problems.append(error(rel, 0, 0, "file-unreadable", f"cannot be read: {exc.strerror}"))
+            continue
+        if len(raw) > MAX_FILE_BYTES:
+            problems.append(error(rel, 0, 0, "file-too-large",
+                                  f"larger than {MAX_FILE_BYTES // 1024 // 1024} MiB, so it is not read",
+                                  "split it, or move it out of content/"))
+            continue
+        if not markdown:
+            captures[f"{collection}/{name}"] = raw
+            continue
+        key = (collection, rel, raw)
+        parsed = cache.get(key) if cache is not None else None
+        if parsed is None:
+            parsed = parse_file(collection, rel, raw)
+            if cache is not None:
+                cache[key] = parsed
+        document, found, front = parsed
+        if found:
+            problems.extend(found)
+        if document is None or front is None:
+            continue
+        if isinstance(document, m.Article) and document.draft and not drafts:
+            continue
+        documents.append(document)
+        front_matter[rel] = front
 
 
 def load_theme_assets(theme_dirs: list[Path]) -> dict[str, bytes]:
