@@ -7,7 +7,7 @@ changed ones put in at their positions), and key order is re-derived the way a f
 aggregation makes it (first contributing article, then position within it) only when a
 changed article's keys changed. Unchanged entries and tables stay the very same objects,
 so later steps can tell them unchanged by identity; the result equals relations._aggregate
-on the whole archive, which tests/test_relations_patch.py checks edit by edit.
+on the whole archive, which tests/test_incremental_model.py checks edit by edit.
 """
 
 from __future__ import annotations
