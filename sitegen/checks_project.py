@@ -91,7 +91,7 @@ def project_checks(config: Config, loaded: LoadedProject, archive: Archive, outp
     return [*output_collisions(config, archive, collisions, where),
             *missing_captures(archive, where),
             *alias_conflicts(archive, where, reuse),
-            *unreferenced_entities(archive, set().union(*(r.referenced for r in runs)), where),
+            *unreferenced_entities(archive, tuple(r.referenced for r in runs), where, reuse),
             *unannotated_articles(archive, where, reuse),
             *written_link_checks(runs, pages, reuse)]
 
@@ -272,17 +272,24 @@ def _referenced_by(document: m.Document, written: Written | None) -> set[Key]:
     return keys
 
 
-def unreferenced_entities(archive: Archive, referenced: set[Key], where: _Positions) -> list[Diagnostic]:
-    problems = []
-    for collection, entities in archive.entities.items():
-        for entity in entities:
-            if entity.stub or (collection, entity.slug) in referenced:
-                continue
-            problems.append(warning(entity.path, *where.of(entity.path, ("name",)), "entity-unreferenced",
-                                    f"nothing refers to {m.SINGULAR[collection]} '{entity.slug}'",
-                                    f"reference it from an article ({collection}: [{entity.slug}]) or "
-                                    "delete the file; drafts count only with --drafts"))
-    return problems
+def _unreferenced(groups: tuple[tuple[str, tuple[m.Entity, ...]], ...],
+                  referenced: tuple[frozenset[Key], ...]) -> tuple[m.Entity, ...]:
+    """The entities, other than stubs, that no document refers to."""
+    keys = set().union(*referenced)
+    return tuple(e for collection, entities in groups for e in entities
+                 if not e.stub and (collection, e.slug) not in keys)
+
+
+def unreferenced_entities(archive: Archive, referenced: tuple[frozenset[Key], ...], where: _Positions,
+                          reuse: Reuse | None = None) -> list[Diagnostic]:
+    """Entities nothing refers to, given what each run of documents refers to."""
+    groups = tuple(archive.entities.items())
+    return [warning(entity.path, *where.of(entity.path, ("name",)), "entity-unreferenced",
+                    f"nothing refers to {m.SINGULAR[entity.collection]} '{entity.slug}'",
+                    f"reference it from an article ({entity.collection}: [{entity.slug}]) or "
+                    "delete the file; drafts count only with --drafts")
+            for entity in reuse_or_compute(reuse, ("checks", "unreferenced"), (groups, *referenced),
+                                           partial(_unreferenced, groups, referenced))]
 
 
 def _without_annotations(articles: tuple[m.Article, ...]) -> tuple[m.Article, ...]:
