@@ -224,14 +224,16 @@ def build_archive(documents: tuple[m.Document, ...], config: Config,
     entities = [d for d in by_key.values() if isinstance(d, m.Entity)]
     # Alias conflicts are reported by checks_project.alias_conflicts, which knows their line:column.
 
-    # What every body may depend on besides its own document: the entities (the same objects
-    # while their files are unchanged; stubs compare equal), which articles exist and the
-    # linking rule. While it holds, an unchanged document's body is the previous build's.
+    # Mention suggestions, surface forms and the entity lists read only the entities (the same
+    # objects while their files are unchanged; stubs compare equal).
+    entities_version = reuse_or_compute(reuse, "entities", tuple(entities), object) if reuse else None
+    # What every body may depend on besides its own document: the entities, which articles
+    # exist and the linking rule. While it holds, an unchanged document's body is the previous build's.
     version = reuse_or_compute(reuse, "registry", (
-        config.mention_link, tuple(entities), tuple(a.slug for a in articles)), object)
+        config.mention_link, entities_version, tuple(a.slug for a in articles)), object)
     registry = Registry(
         names={k: d.name for k, d in by_key.items()},
-        forms=reuse_or_compute(reuse, "forms", (version,), lambda: {
+        forms=reuse_or_compute(reuse, "forms", (entities_version,), lambda: {
             (e.collection, e.slug): e.surface_forms for e in entities if not e.stub}))
     in_order: list[m.Document] = [*articles, *entities]
     body_keys = [(d.collection, d.slug) for d in in_order]
@@ -261,13 +263,13 @@ def build_archive(documents: tuple[m.Document, ...], config: Config,
     problems.extend(chain.from_iterable(map(itemgetter(1), results)))
     if reuse is not None:
         reuse.keep("bodies", (version,), (in_order, results))
-    problems += _unreferenced_mentions(articles, registry, bodies, version, reuse)
+    problems += _unreferenced_mentions(articles, registry, bodies, entities_version, reuse)
     # Missing capture files are reported by checks_project.missing_captures, at the capture.file value.
 
     sort_keys = mapped(reuse, "sort-keys", articles, None, attrgetter("sort_key"))
     ordered_articles = tuple(articles[i] for i in sorted(range(len(articles)), key=sort_keys.__getitem__,
                                                            reverse=True))
-    grouped = reuse_or_compute(reuse, "grouped", (version,), lambda: {
+    grouped = reuse_or_compute(reuse, "grouped", (entities_version,), lambda: {
         c: tuple(sorted((e for e in entities if e.collection == c), key=lambda e: (e.sort_key, e.slug)))
         for c in m.ENTITY_COLLECTIONS})
     relations = derive_relations(ordered_articles, grouped, bodies, reuse)
