@@ -112,7 +112,7 @@ def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | Non
     problems = [*loaded.diagnostics, *problems]
     environment = cache.pages.start_build(config)
     # The search page and every page's publishing metadata (JSON-LD, feeds, search flags).
-    specs = publish_context(archive, [*plan_pages(archive, partial(record_pages, reuse=cache.reuse)),
+    specs = publish_context(archive, [*plan_pages(archive, partial(record_pages, reuse=cache.reuse), cache.reuse),
                                       *search_page(config)])
     gc.freeze()
     # Pages rendered in worker processes could not be remembered here: the memo serves serial builds.
@@ -125,7 +125,7 @@ def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | Non
     outputs += capture_outputs(archive)
     outputs += schema_outputs()  # editors validate front matter against these
     outputs += [*dataset_outputs(archive, cache.reuse), *feed_outputs(archive, cache.reuse),
-                *sitemap_outputs(archive, specs)]
+                *sitemap_outputs(archive, specs, cache.reuse)]
     assets = load_theme_assets(theme_dirs(config))
     assets["static/pygments.css"] = pygments_css().encode("utf-8")
     theme_files = [Output(path, data) for path, data in sorted(assets.items())]

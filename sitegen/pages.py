@@ -338,11 +338,10 @@ def home_page(archive: Archive, reuse: Reuse | None = None) -> PageSpec:
                                          *archive.articles[:10]), partial(_home_spec, archive, ends))
 
 
-def plan_pages(archive: Archive,
-               record_pages: Callable[[Archive], list[PageSpec]] | None = None) -> list[PageSpec]:
-    """Every HTML page of the site, in a stable order; `record_pages` plans the article and entity pages."""
-    # `serve` binds its Reuse into record_pages (build.py); the listings keep their pieces in it too.
-    reuse = getattr(record_pages, "keywords", {}).get("reuse")
+def plan_pages(archive: Archive, record_pages: Callable[[Archive], list[PageSpec]] | None = None,
+               reuse: Reuse | None = None) -> list[PageSpec]:
+    """Every HTML page of the site, in a stable order; `record_pages` plans the article and entity pages,
+    and the listings keep their pieces in `reuse` (`serve`)."""
     pages = [home_page(archive, reuse), timeline_page(archive, reuse), *index_pages(archive, reuse)]
     if record_pages is not None:
         pages += record_pages(archive)
