@@ -37,15 +37,28 @@ class Registry:
     names: dict[tuple[str, str], str]
     forms: dict[tuple[str, str], tuple[str, ...]]
 
-    def url_from(self, from_page: str) -> EntityUrl:
+    def url_from(self, from_page: str, looked_up: dict[tuple[str, str], bool] | None = None) -> EntityUrl:
+        """Links from `from_page`; `looked_up` records which pages were asked for and whether they exist."""
         made: dict[tuple[str, str], str | None] = {}  # a body links the same few entities many times
 
         def url(collection: str, slug: str) -> str | None:
             key = (collection, slug)
             if key not in made:
-                made[key] = relative(from_page, page_path(collection, slug)) if key in self.names else None
+                exists = key in self.names
+                if looked_up is not None:
+                    looked_up[key] = exists
+                made[key] = relative(from_page, page_path(collection, slug)) if exists else None
             return made[key]
         return url
+
+
+Lookups = tuple[tuple[tuple[str, str], bool], ...]
+"""The pages a body linked to or tried to, each with whether it existed: all a body reads of which pages exist."""
+
+
+def lookups_hold(lookups: Lookups, names: dict[tuple[str, str], str]) -> bool:
+    """Whether every page a body asked for exists now exactly as it did then."""
+    return all((key in names) is exists for key, exists in lookups)
 
 
 def _anchors(article: m.Article) -> list[Anchor]:
@@ -94,9 +107,10 @@ def closest_passage(blocks: list[str], wanted: str) -> str:
 
 
 def render_article_body(article: m.Article, registry: Registry, mention_rule: str,
-                        ) -> tuple[Body, list[Diagnostic]]:
+                        ) -> tuple[Body, list[Diagnostic], Lookups]:
     page = page_path("articles", article.slug)
-    entity_url = registry.url_from(page)
+    looked_up: dict[tuple[str, str], bool] = {}
+    entity_url = registry.url_from(page, looked_up)
     note_html = {n.id: (n.kind, render_inline(n.text, {"entity_url": entity_url}))
                  for n in article.notes}
     anchors = _anchors(article)
@@ -134,13 +148,16 @@ def render_article_body(article: m.Article, registry: Registry, mention_rule: st
                                   f"{label}: its text matches {len(hits)} times in the body",
                                   "add 'prefix' or 'suffix' to say which occurrence is meant"))
     numbers = tuple(sorted(env["note_numbers"].items(), key=lambda item: item[1]))
-    return Body(html, tuple(env["mentions"]), numbers, tuple(env["blocks"])), problems
+    body = Body(html, tuple(env["mentions"]), numbers, tuple(env["blocks"]))
+    return body, problems, tuple(looked_up.items())
 
 
-def render_entity_body(entity: m.Entity, registry: Registry) -> tuple[Body, list[Diagnostic]]:
-    env = {"entity_url": registry.url_from(page_path(entity.collection, entity.slug))}
+def render_entity_body(entity: m.Entity, registry: Registry) -> tuple[Body, list[Diagnostic], Lookups]:
+    looked_up: dict[tuple[str, str], bool] = {}
+    env = {"entity_url": registry.url_from(page_path(entity.collection, entity.slug), looked_up)}
     html = render_markdown(entity.body, env) if entity.body.strip() else ""
-    return Body(html), _explicit_link_problems(entity.path, entity.body, entity.body_line, env)
+    problems = _explicit_link_problems(entity.path, entity.body, entity.body_line, env)
+    return Body(html), problems, tuple(looked_up.items())
 
 
 def _explicit_link_problems(path: str, body: str, body_line: int,

@@ -10,7 +10,7 @@ from operator import attrgetter, itemgetter
 from typing import Any, TypeVar
 
 from sitegen import model as m
-from sitegen.bodies import Body, Registry, render_article_body, render_entity_body
+from sitegen.bodies import Body, Lookups, Registry, lookups_hold, render_article_body, render_entity_body
 from sitegen.config import Config
 from sitegen.diagnostics import Diagnostic, did_you_mean, error, suggestion, warning
 from sitegen.markdown.annotate import MentionMatcher
@@ -83,14 +83,37 @@ def mapped(reuse: Reuse | None, step: Hashable, items: Sequence[T], version: obj
     return results
 
 
-def _pin_speakers(by_key: dict[Key, m.Document], article: m.Article) -> m.Article:
+def _speaker_collections(by_key: dict[Key, m.Document], article: m.Article) -> tuple[str, ...]:
+    return tuple("organisations" if ("organisations", q.speaker.slug) in by_key and
+                 ("people", q.speaker.slug) not in by_key else "people" for q in article.quotes)
+
+
+def _pin_speakers(article: m.Article, collections: tuple[str, ...]) -> m.Article:
     """A quote's speaker may be a person or an organisation; pin each to its collection."""
-    collections = tuple("organisations" if ("organisations", q.speaker.slug) in by_key and
-                        ("people", q.speaker.slug) not in by_key else "people" for q in article.quotes)
     if all(q.speaker.collection == c for q, c in zip(article.quotes, collections, strict=True)):
         return article  # the same object, so later steps can tell it is unchanged
     return replace(article, quotes=tuple(replace(q, speaker=replace(q.speaker, collection=c))
                                          for q, c in zip(article.quotes, collections, strict=True)))
+
+
+def _pinned(articles: list[m.Article], by_key: dict[Key, m.Document], keys_version: object,
+            reuse: Reuse | None) -> list[m.Article]:
+    """Every article with its speakers pinned; the previous build's record kept while its speakers' collections are.
+
+    While no record came or went (keys_version) nothing is looked up; otherwise each kept
+    article's speakers are looked up again, so only articles whose speakers changed are new objects.
+    """
+    same_keys = reuse is not None and reuse.kept("speaker-keys", (keys_version,)) is not None
+    results = []
+    for article, was in zip(articles, kept_results(reuse, "speakers", articles, None), strict=True):
+        if was is None or not (same_keys or not article.quotes or _speaker_collections(by_key, article) == was[1]):
+            collections = _speaker_collections(by_key, article)
+            was = (_pin_speakers(article, collections), collections)
+        results.append(was)
+    if reuse is not None:
+        reuse.keep("speakers", (None,), (articles, results))
+        reuse.keep("speaker-keys", (keys_version,), True)
+    return [pinned for pinned, _ in results]
 
 
 def _all_refs(document: m.Document) -> list[m.Ref]:
@@ -216,8 +239,7 @@ def build_archive(documents: tuple[m.Document, ...], config: Config,
             by_key[key] = document
     # Which records exist: pinned speakers and missing references depend on nothing else of the others.
     keys_version = reuse_or_compute(reuse, "document-keys", tuple(by_key), object) if reuse else None
-    articles = mapped(reuse, "speakers", [d for d in by_key.values() if isinstance(d, m.Article)], keys_version,
-                      partial(_pin_speakers, by_key))
+    articles = _pinned([d for d in by_key.values() if isinstance(d, m.Article)], by_key, keys_version, reuse)
     for article in articles:
         by_key[("articles", article.slug)] = article
     problems += _check_refs(list(by_key.values()), by_key, reuse, keys_version)
@@ -227,8 +249,8 @@ def build_archive(documents: tuple[m.Document, ...], config: Config,
     # Mention suggestions, surface forms and the entity lists read only the entities (the same
     # objects while their files are unchanged; stubs compare equal).
     entities_version = reuse_or_compute(reuse, "entities", tuple(entities), object) if reuse else None
-    # What every body may depend on besides its own document: the entities, which articles
-    # exist and the linking rule. While it holds, an unchanged document's body is the previous build's.
+    # Which articles exist (with the entities and the linking rule); steps that read entity
+    # names and paths are keyed by it (Archive.names_version).
     version = reuse_or_compute(reuse, "registry", (
         config.mention_link, entities_version, tuple(a.slug for a in articles)), object)
     registry = Registry(
@@ -237,23 +259,29 @@ def build_archive(documents: tuple[m.Document, ...], config: Config,
             (e.collection, e.slug): e.surface_forms for e in entities if not e.stub}))
     in_order: list[m.Document] = [*articles, *entities]
     body_keys = [(d.collection, d.slug) for d in in_order]
-    results = kept_results(reuse, "bodies", in_order, version)
-    wanted: list[tuple[int, object, Callable[[], tuple[Body, list[Diagnostic]]]]] = []
-    known = frozenset(registry.names) if None in results else frozenset()
+    # A body depends on its document, the entities, the linking rule and, of which pages exist,
+    # only on those it linked to (its recorded lookups): so an article added or removed
+    # re-renders just the bodies that asked for it.
+    body_version = reuse_or_compute(reuse, "body-inputs", (config.mention_link, entities_version), object)
+    results = kept_results(reuse, "bodies", in_order, body_version)
+    if reuse is not None and reuse.kept("pages-existing", (version,)) is None:
+        results = [r if r is None or lookups_hold(r[2], registry.names) else None for r in results]
+    wanted: list[tuple[int, object, Callable[[], tuple[Body, list[Diagnostic], Lookups]]]] = []
     for i in [i for i, found in enumerate(results) if found is None]:
         document = in_order[i]
         if isinstance(document, m.Article):
-            # Everything the rendered body depends on, so a cached body is never stale.
+            # Everything the rendered body depends on but the pages it links to, which it records.
             forms_key = tuple(sorted(
                 (k, registry.forms.get((k.collection, k.slug), ()), registry.names.get((k.collection, k.slug), ""))
                 for k in set(document.references()) | {q.speaker for q in document.quotes}))
-            wanted.append((i, ("article", document, forms_key, config.mention_link, known),
+            wanted.append((i, ("article", document, forms_key, config.mention_link),
                            partial(render_article_body, document, registry, config.mention_link)))
         else:
             assert isinstance(document, m.Entity)
-            wanted.append((i, ("entity", document, known), partial(render_entity_body, document, registry)))
+            wanted.append((i, ("entity", document), partial(render_entity_body, document, registry)))
     cache = body_cache if body_cache is not None else {}
-    missing = [(key, render) for _, key, render in wanted if key not in cache]
+    missing = [(key, render) for _, key, render in wanted
+               if key not in cache or not lookups_hold(cache[key][2], registry.names)]  # type: ignore[index]
     # Bodies are independent of each other: render the missing ones on every core the build may use.
     for (key, _), rendered in zip(missing, (workers or Workers()).run([r for _, r in missing]), strict=True):
         cache[key] = rendered
@@ -262,7 +290,8 @@ def build_archive(documents: tuple[m.Document, ...], config: Config,
     bodies: dict[Key, Body] = dict(zip(body_keys, map(itemgetter(0), results), strict=True))
     problems.extend(chain.from_iterable(map(itemgetter(1), results)))
     if reuse is not None:
-        reuse.keep("bodies", (version,), (in_order, results))
+        reuse.keep("bodies", (body_version,), (in_order, results))
+        reuse.keep("pages-existing", (version,), True)
     problems += _unreferenced_mentions(articles, registry, bodies, entities_version, reuse)
     # Missing capture files are reported by checks_project.missing_captures, at the capture.file value.
 

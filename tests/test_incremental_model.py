@@ -140,7 +140,16 @@ def alias(root: Path, n: int) -> None:
         path.write_text(text.replace("---\n", f'---\naliases: ["{word}"]\n', 1))
 
 
-EDITS = {f.__name__: f for f in (edit_body, move_person, reorder_people, rename, delete, add, redate,
+def drop_speaker(root: Path, n: int) -> None:
+    """An organisation quoted somewhere removed: its quotes' speakers become people (and stubs)."""
+    speakers = sorted({s for p in _articles(root) for s in re.findall(r'^    speaker: "([^"]+)"', p.read_text(), re.M)})
+    files = [root / "content" / "organisations" / f"{s}.md" for s in speakers]
+    files = [f for f in files if f.exists()]
+    if files:
+        files[n % len(files)].unlink()
+
+
+EDITS = {f.__name__: f for f in (drop_speaker, edit_body, move_person, reorder_people, rename, delete, add, redate,
                                   coverage, alias)}
 
 
@@ -215,6 +224,25 @@ def test_each_edit_alone(corpus: Path, tmp_path: Path, name: str) -> None:
         assert kept_problems == fresh_problems
         _assert_unchanged_kept(kept.relations, before.relations)
         before = kept
+
+
+def test_a_body_linking_an_article_follows_it_going_and_coming_back(corpus: Path, tmp_path: Path) -> None:
+    """Bodies are kept across articles coming and going, except those that link to one of them."""
+    root = tmp_path / "site"
+    shutil.copytree(corpus, root)
+    config, _ = load_config(root)
+    source, target = _articles(root)[3], _articles(root)[10]
+    kept_text = target.read_text()
+    source.write_text(source.read_text() + f"\n\nSee [the other report](@articles/{target.stem}).\n")
+    reuse, reads, documents, bodies = Reuse(), {}, {}, {}  # type: ignore[var-annotated]
+    for change in (lambda: None, target.unlink, lambda: target.write_text(kept_text),
+                   lambda: (root / "content" / "articles" / "2031-01-01-unrelated.md").write_text(kept_text)):
+        change()
+        reuse.start_build()
+        kept, kept_problems = _model(config, reads, documents, bodies, reuse)
+        fresh, fresh_problems = _model(config, None, {}, {}, None)
+        _assert_same_model(kept, fresh)
+        assert kept_problems == fresh_problems
 
 
 def test_a_body_edit_keeps_every_unchanged_table_and_entry(corpus: Path, tmp_path: Path) -> None:
