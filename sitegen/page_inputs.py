@@ -1,19 +1,19 @@
-"""What one article or entity page reads of the archive, gathered first, so `serve` re-plans only what an edit touched.
+"""What one article or entity page reads of the archive, recorded, so `serve` re-plans only what an edit touched.
 
 A page's plan (its context and publishing metadata) is computed from a restricted copy
-of the Archive holding only what was gathered for it: its own body, the relation entries
-under its own keys, the articles those entries name, and every entity (whose identity the
-archive's `names_version` stands for). Reading anything else raises KeyError, so a page
-is a pure function of names_version, the configuration and its gathered keys' values.
-`serve` records, per table, which pages gathered each key; the next build compares each
-table with the last one (identity first, then equality) and re-plans only the readers of
-the keys that changed, keeping every other page's very PageSpec. A single build, with
-nothing to compare with, plans straight from the archive.
+of the Archive: its own record and body, the relation entries under its own keys, the
+articles those entries name (as cards: what another page may read of an article), and
+any entity record. Reading an article or relation entry not gathered raises KeyError;
+every record read and every key asked about is recorded. A page is thus a pure function
+of the configuration and of the values of the keys it read. `serve` keeps, per table,
+which pages read each key; the next build compares each table with the last one
+(identity first, then equality) and re-plans only the readers of the keys that changed,
+keeping every other page's very PageSpec. A single build plans straight from the archive.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from typing import Any
@@ -32,18 +32,13 @@ Key = tuple[str, str]
 class Gathered(Mapping[Any, Any]):
     """A table of the archive restricted to the keys gathered for one page."""
 
-    __slots__ = ("_table", "_keys", "_open")
+    __slots__ = ("_table", "_keys")
 
-    def __init__(self, table: Mapping[Any, Any], keys: Iterable[Hashable], open_except: str | None = None) -> None:
+    def __init__(self, table: Mapping[Any, Any], keys: Iterable[Hashable]) -> None:
         self._table = table
         self._keys = dict.fromkeys(keys)  # ordered, and O(1) to test
-        self._open = open_except
-        """by_key only: keys of every collection but this one are readable without being
-        gathered, since names_version stands for all of those records."""
 
     def check(self, key: Any) -> None:
-        if self._open is not None and key[0] != self._open:
-            return
         if key not in self._keys:
             raise KeyError(f"{key!r} was not gathered for this page (see page_inputs.py)")
 
@@ -56,8 +51,6 @@ class Gathered(Mapping[Any, Any]):
         return self._table.get(key, default)
 
     def __contains__(self, key: object) -> bool:
-        if self._open is not None:  # by_key: which records exist is part of names_version
-            return key in self._table
         self.check(key)
         return key in self._table
 
@@ -98,15 +91,24 @@ def _card(article: m.Article) -> m.Article:
 
 
 class _Records(Gathered):
-    """by_key as one page sees it: its own article whole, the other articles gathered for it as cards."""
+    """by_key as one page sees it, recording what it reads: its own record whole, the other
+    articles gathered for it as cards, each entity record it reads, and each key it asks about."""
 
-    __slots__ = ("_own", "_cards")
+    __slots__ = ("_own", "_cards", "_read", "_asked", "_marks")
 
-    def __init__(self, table: Mapping[Key, m.Document], own: Key | None, articles: Iterable[str],
+    def __init__(self, table: Mapping[Key, m.Document], own: Key, articles: Iterable[str],
                  cards: dict[Key, m.Article]) -> None:
-        super().__init__(table, [*([own] if own else ()), *(("articles", s) for s in articles)],
-                         open_except="articles")
+        super().__init__(table, [own, *(("articles", s) for s in articles)])
         self._own, self._cards = own, cards
+        self._read: list[Key] = []
+        self._asked: list[Key] = []
+        self._marks: dict[Key, tuple[int, int]] = {}
+
+    def check(self, key: Any) -> None:
+        if key[0] != "articles":
+            self._read.append(key)
+        elif key not in self._keys:
+            raise KeyError(f"{key!r} was not gathered for this page (see page_inputs.py)")
 
     def _value(self, key: Key) -> Any:
         if key[0] != "articles" or key == self._own:
@@ -124,10 +126,25 @@ class _Records(Gathered):
         self.check(key)
         return self._value(key) if key in self._table else default
 
-    def read(self) -> dict[str, list[Key]]:
-        """The keys gathered: the page's own article (compared whole) and the others (compared by card)."""
-        others = [k for k in self._keys if k != self._own]
-        return {"by_key": [self._own] if self._own else [], "cards": others}
+    def __contains__(self, key: object) -> bool:
+        self._asked.append(key)  # type: ignore[arg-type]
+        return key in self._table
+
+    def mark(self, key: Key) -> None:
+        self._marks[key] = (len(self._read), len(self._asked))
+
+    def since(self, key: Key) -> tuple[list[Key], list[Key]]:
+        read, asked = self._marks.pop(key, (0, 0))
+        return self._read[read:], self._asked[asked:]
+
+    def replay(self, reads: tuple[list[Key], list[Key]]) -> None:
+        self._read += reads[0]
+        self._asked += reads[1]
+
+    def reads(self) -> dict[str, Iterable[Key]]:
+        """The keys read: whole records (its own, entities), other articles (by card), keys asked about."""
+        return {"by_key": dict.fromkeys([self._own, *self._read]),
+                "cards": [k for k in self._keys if k != self._own], "asked": dict.fromkeys(self._asked)}
 
 
 class _NotGathered(tuple):  # type: ignore[type-arg]
@@ -138,53 +155,71 @@ class _NotGathered(tuple):  # type: ignore[type-arg]
 
 
 class _GatedViews:
-    """The build's shared cache of record views, read only where by_key may be read."""
+    """Views of records shared by the pages planned in one build, each with the reads that made it.
+
+    A page that finds a view made by another is recorded as reading what the view read."""
 
     __slots__ = ("_views", "_by_key")
 
-    def __init__(self, views: dict[Key, View], by_key: _Records) -> None:
+    def __init__(self, views: dict[Key, tuple[View, tuple[list[Key], list[Key]]]], by_key: _Records) -> None:
         self._views, self._by_key = views, by_key
 
     def get(self, key: Key, default: Any = None) -> Any:
         self._by_key.check(key)
-        return self._views.get(key, default)
+        known = self._views.get(key)
+        if known is None:
+            self._by_key.mark(key)
+            return default
+        self._by_key.replay(known[1])
+        return known[0]
 
     def __setitem__(self, key: Key, value: View) -> None:
+        reads = self._by_key.since(key)
         # Shared views are made from cards only, so a view that read more raises on other pages.
         if key != self._by_key._own:
-            self._views[key] = value
+            self._views[key] = (value, reads)
 
 
 RELATION_FIELDS = ("backlinks", "mentions", "quotes_by", "co_mentions", "reported_by", "background_in",
                    "stories", "also_quoted", "entity_timelines", "events_of")
 
 
-def _restricted(archive: Archive, own: Key | None, articles: Iterable[str], body: Key,
-                relation_keys: dict[str, list[Any]],
-                cards: dict[Key, m.Article]) -> tuple[Archive, dict[str, Iterable[Any]]]:
-    """The archive as one page may see it, and the keys gathered of each table for it."""
+@dataclass
+class _Shared:
+    """What the pages planned in one build share: other articles' cards, and views of records."""
+
+    cards: dict[Key, m.Article] = field(default_factory=dict)
+    views: dict[Key, tuple[View, tuple[list[Key], list[Key]]]] = field(default_factory=dict)
+
+
+Reads = Callable[[], dict[str, Iterable[Any]]]
+
+
+def _restricted(archive: Archive, own: Key, articles: Iterable[str], relation_keys: dict[str, list[Any]],
+                shared: _Shared, asked: Iterable[Key] = ()) -> tuple[Archive, Reads]:
+    """The archive as one page may see it, and (once planned) the keys it read of each table."""
     rel = archive.relations
-    by_key = _Records(archive.by_key, own, articles, cards)
-    bodies = Gathered(archive.bodies, [body])
+    by_key = _Records(archive.by_key, own, articles, shared.cards)
+    by_key._asked += asked
+    bodies = Gathered(archive.bodies, [own])
     tables = {name: Gathered(getattr(rel, name), relation_keys.get(name, ())) for name in RELATION_FIELDS}
     relations = Relations(timeline=_NotGathered(), **tables)  # type: ignore[arg-type]
     view = replace(archive, articles=_NotGathered(), entities={}, by_key=by_key, bodies=bodies,
-                   relations=relations, captures={}, views=_GatedViews(archive.views, by_key))
-    return view, {**by_key.read(), "bodies": bodies._keys, **{name: t._keys for name, t in tables.items()}}
+                   relations=relations, captures={}, views=_GatedViews(shared.views, by_key))
+    return view, lambda: {**by_key.reads(), "bodies": bodies._keys, **{n: t._keys for n, t in tables.items()}}
 
 
-def _article_inputs(archive: Archive, article: m.Article,
-                    cards: dict[Key, m.Article]) -> tuple[Archive, dict[str, Iterable[Any]]]:
+def _article_inputs(archive: Archive, article: m.Article, shared: _Shared) -> tuple[Archive, Reads]:
     rel = archive.relations
     quotes = [QuoteRef(article.slug, q.id) for q in article.quotes]
+    see = [("articles", s.slug) for n in article.notes for s in n.see]
     others = [*rel.stories.get(article.slug, ()), *(r.article for q in quotes for r in rel.also_quoted.get(q, ())),
-              *(s.slug for n in article.notes for s in n.see if ("articles", s.slug) in archive.by_key)]
-    own = ("articles", article.slug)
-    return _restricted(archive, own, others, own, {"stories": [article.slug], "also_quoted": quotes}, cards)
+              *(slug for collection, slug in see if (collection, slug) in archive.by_key)]
+    return _restricted(archive, ("articles", article.slug), others,
+                       {"stories": [article.slug], "also_quoted": quotes}, shared, asked=see)
 
 
-def _entity_inputs(archive: Archive, entity: m.Entity,
-                   cards: dict[Key, m.Article]) -> tuple[Archive, dict[str, Iterable[Any]]]:
+def _entity_inputs(archive: Archive, entity: m.Entity, shared: _Shared) -> tuple[Archive, Reads]:
     rel, key = archive.relations, (entity.collection, entity.slug)
     quotes = list(rel.quotes_by.get(key, ()))
     articles = [*rel.backlinks.get(key, ()), *(mc.article for mc in rel.mentions.get(key, ())),
@@ -192,24 +227,25 @@ def _entity_inputs(archive: Archive, entity: m.Entity,
                 *(i.slug for i in rel.entity_timelines.get(key, ()) if i.collection == "articles"),
                 *rel.reported_by.get(entity.slug, ()), *rel.background_in.get(entity.slug, ())]
     own = [key]
-    return _restricted(archive, None, articles, key, {
+    return _restricted(archive, key, articles, {
         "backlinks": own, "mentions": own, "quotes_by": own, "co_mentions": own, "entity_timelines": own,
-        "events_of": own, "reported_by": [entity.slug], "background_in": [entity.slug], "also_quoted": quotes}, cards)
+        "events_of": own, "reported_by": [entity.slug], "background_in": [entity.slug], "also_quoted": quotes}, shared)
 
 
 def _published(view: Archive, spec: PageSpec) -> PageSpec:
     return replace(spec, context={**spec.context, "publish": page_publish(view, spec)})
 
 
-def _plan(archive: Archive, document: m.Document,
-          cards: dict[Key, m.Article]) -> tuple[PageSpec, dict[str, Iterable[Any]]]:
-    """One page planned from what was gathered for it, and the keys it gathered of each table."""
+def _plan(archive: Archive, document: m.Document, shared: _Shared) -> tuple[PageSpec, dict[str, Iterable[Any]]]:
+    """One page planned from what was gathered for it, and the keys it read of each table."""
     if isinstance(document, m.Article):
-        view, gathered = _article_inputs(archive, document, cards)
-        return _published(view, article_page(view, article=document)), gathered
-    assert isinstance(document, m.Entity)
-    view, gathered = _entity_inputs(archive, document, cards)
-    return _published(view, entity_page(view, entity=document)), gathered
+        view, reads = _article_inputs(archive, document, shared)
+        spec = _published(view, article_page(view, article=document))
+    else:
+        assert isinstance(document, m.Entity)
+        view, reads = _entity_inputs(archive, document, shared)
+        spec = _published(view, entity_page(view, entity=document))
+    return spec, reads()
 
 
 def _records(archive: Archive) -> Iterator[tuple[Key, m.Document]]:
@@ -248,36 +284,43 @@ def changed_keys(old: Mapping[Any, Any], new: Mapping[Any, Any]) -> list[Any]:
 class _Plans:
     """The pages record_pages planned, the tables they were planned from, and who read which key."""
 
-    names_version: object
     config_version: object
     tables: dict[str, Mapping[Any, Any]]
     specs: dict[Key, PageSpec] = field(default_factory=dict)
     read: dict[Key, tuple[tuple[str, Iterable[Any]], ...]] = field(default_factory=dict)
-    """Per page, the keys it gathered of each table."""
+    """Per page, the keys it read of each table."""
     readers: dict[str, dict[Any, set[Key]]] = field(
-        default_factory=lambda: {name: {} for name in ("by_key", "cards", "bodies", *RELATION_FIELDS)})
-    """Per table, the inverse: key -> pages that gathered it."""
+        default_factory=lambda: {name: {} for name in ("by_key", "cards", "asked", "bodies", *RELATION_FIELDS)})
+    """Per table, the inverse: key -> pages that read it ("asked": whether there is such a record)."""
     complete: bool = True
     """False while being updated: a build stopped halfway leaves nothing half-true to reuse."""
 
     def stale(self, tables: dict[str, Mapping[Any, Any]]) -> set[Key]:
-        """Pages that gathered a key whose value differs in `tables`."""
+        """Pages that read a key whose value differs in `tables`."""
         pages: set[Key] = set()
+        cards, asked = self.readers["cards"], self.readers["asked"]
         for name in TABLES:
             old, new, readers = self.tables[name], tables[name], self.readers[name]
             for key in changed_keys(old, new):
                 pages.update(readers.get(key, ()))
-                if name == "by_key" and key[0] == "articles" and key in self.readers["cards"] and (
-                        key not in old or key not in new or card_of(old[key]) != card_of(new[key])):
-                    pages.update(self.readers["cards"][key])
+                if name != "by_key":
+                    continue
+                if (key in old) != (key in new):
+                    pages.update(asked.get(key, ()))
+                if key in cards and (key not in old or key not in new or card_of(old[key]) != card_of(new[key])):
+                    pages.update(cards[key])
         return pages
 
-    def record(self, page: Key, spec: PageSpec, gathered: dict[str, Iterable[Any]]) -> None:
-        for name, keys in self.read.get(page, ()):
+    def forget(self, page: Key) -> None:
+        for name, keys in self.read.pop(page, ()):
             readers = self.readers[name]
             for key in keys:
                 readers[key].discard(page)
-        read = tuple((name, keys) for name, keys in gathered.items() if keys)
+        self.specs.pop(page, None)
+
+    def record(self, page: Key, spec: PageSpec, reads: dict[str, Iterable[Any]]) -> None:
+        self.forget(page)
+        read = tuple((name, keys) for name, keys in reads.items() if keys)
         for name, keys in read:
             readers = self.readers[name]
             for key in keys:
@@ -292,9 +335,9 @@ def record_pages(archive: Archive, reuse: Reuse | None = None) -> list[PageSpec]
     """The page of every article and entity, with its publishing metadata.
 
     A single build plans every page straight from the archive. With a Reuse (`serve`), each
-    page is planned from what it gathered; the next build compares each table with the one
-    the last pages were planned from and re-plans only the pages that gathered a changed key.
-    Every page also depends on names_version and the configuration: if either changed, all are planned.
+    page is planned from what it read; the next build compares each table with the one the
+    last pages were planned from and re-plans only the pages that read a changed key, and
+    new pages. Every page also depends on the configuration: if it changed, all are planned.
     """
     if reuse is None:  # a single build: nothing to compare with, so nothing to gather
         return [_published(archive, article_page(archive, document) if isinstance(document, m.Article)
@@ -303,22 +346,24 @@ def record_pages(archive: Archive, reuse: Reuse | None = None) -> list[PageSpec]
     config_version = reuse.get("config", (archive.config,), object)
     tables = _tables(archive)
     plans = reuse.kept("record-pages", ())
-    stale: set[Key] | None = None
-    if (isinstance(plans, _Plans) and plans.complete and plans.names_version is archive.names_version
-            and plans.config_version is config_version):
+    stale: set[Key] = set()
+    if isinstance(plans, _Plans) and plans.complete and plans.config_version is config_version:
         stale = plans.stale(tables)
     else:
-        plans = _Plans(archive.names_version, config_version, tables)
-    pages, planned, cards = [], [], {}  # type: ignore[var-annotated]
+        plans = _Plans(config_version, tables)
+    pages, planned, shared, present = [], [], _Shared(), set()
     for page, document in _records(archive):
-        spec = None if stale is None or page in stale else plans.specs.get(page)
+        present.add(page)
+        spec = None if page in stale else plans.specs.get(page)
         if spec is None:
-            spec, gathered = _plan(archive, document, cards)
-            planned.append((page, spec, gathered))
+            spec, reads = _plan(archive, document, shared)
+            planned.append((page, spec, reads))
         pages.append(spec)
     plans.complete = False
-    for page, spec, gathered in planned:
-        plans.record(page, spec, gathered)
+    for page in [p for p in plans.specs if p not in present]:  # pages gone since (a rename, a deletion)
+        plans.forget(page)
+    for page, spec, reads in planned:
+        plans.record(page, spec, reads)
     plans.tables, plans.complete = tables, True
     reuse.keep("record-pages", (), plans)
     return pages
