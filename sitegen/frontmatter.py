@@ -251,5 +251,6 @@ def _load_yaml(text: str, path: str, line_offset: int, fast: bool) -> tuple[Fron
                             "front matter must be a mapping of 'key: value' lines")]
     converter = _Converter(path, line_offset)
     data = converter.convert(node, ())
-    assert isinstance(data, dict)
+    if not isinstance(data, dict):  # a tagged root mapping ('!x' on the first line): reported by convert
+        return None, converter.problems
     return FrontMatter(data, converter.value_at, converter.key_at), converter.problems

@@ -66,6 +66,7 @@ yamlish = st.text(st.sampled_from(list("ab:-[]{},'\"&*!|>#?% \n\t1.~")), max_siz
 
 @SETTINGS
 @given(yamlish)
+@example("!1\n?")  # a tag on the root mapping
 def test_load_yaml_never_raises_and_positions_lie_in_the_text(text: str):
     front, problems = load_yaml(text, "x", 2)
     assert (front is None) == bool([p for p in problems if p.code.startswith(("yaml-", "frontmatter-"))]) \
