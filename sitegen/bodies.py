@@ -1,8 +1,9 @@
 """Bodies: render each Markdown body once, with its mentions and anchored annotations found.
 
 Mention positions and anchor matches come out of the parsed token stream, so the
-model stage renders bodies; the result is a pure function of the inputs named in
-`body_key`, which is what lets `serve` and repeat builds reuse it.
+model stage renders bodies; the result is a pure function of the inputs named in its
+memo key and of whether the pages it linked to exist (its recorded Lookups), which is
+what lets `serve` and repeat builds reuse it.
 """
 
 from __future__ import annotations
