@@ -173,7 +173,7 @@ def _check_refs(documents: list[m.Document], by_key: dict[Key, m.Document], reus
     return problems
 
 
-def _unreferenced_mentions(articles: list[m.Article], registry: Registry, bodies: dict[Key, Body],
+def _unreferenced_mentions(articles: list[m.Article], registry: Registry, bodies: list[Body],
                            version: object, reuse: Reuse | None) -> list[Diagnostic]:
     """Entities whose names occur in a body that does not reference them: a suggestion each."""
     def archive_matcher() -> MentionMatcher:
@@ -186,8 +186,8 @@ def _unreferenced_mentions(articles: list[m.Article], registry: Registry, bodies
     matcher: MentionMatcher | None = None
     problems = []
     results = []
-    for article, was in zip(articles, kept_results(reuse, "unreferenced", articles, version), strict=True):
-        body = bodies[("articles", article.slug)]
+    kept = kept_results(reuse, "unreferenced", articles, version)
+    for article, body, was in zip(articles, bodies, kept, strict=True):
         if was is None or was[0] is not body:
             # Built only when some article needs it, and kept while the entities are unchanged.
             matcher = matcher or reuse_or_compute(reuse, "archive-matcher", (version,), archive_matcher)
@@ -292,7 +292,9 @@ def build_archive(documents: tuple[m.Document, ...], config: Config,
     if reuse is not None:
         reuse.keep("bodies", (body_version,), (in_order, results))
         reuse.keep("pages-existing", (version,), True)
-    problems += _unreferenced_mentions(articles, registry, bodies, entities_version, reuse)
+    # The articles' bodies, in the same order as `articles` (they come first in in_order).
+    article_bodies = list(map(itemgetter(0), results[:len(articles)]))
+    problems += _unreferenced_mentions(articles, registry, article_bodies, entities_version, reuse)
     # Missing capture files are reported by checks_project.missing_captures, at the capture.file value.
 
     sort_keys = mapped(reuse, "sort-keys", articles, None, attrgetter("sort_key"))
