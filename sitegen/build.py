@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -95,14 +95,18 @@ def settle_heap() -> None:
 
 def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | None = None,
                 progress: Callable[[int, int], None] | None = None,
-                workers: Workers | None = None) -> BuildResult:
-    """Everything but writing: the site as a list of outputs, with every problem found."""
+                workers: Workers | None = None, changed: Container[str] | None = None) -> BuildResult:
+    """Everything but writing: the site as a list of outputs, with every problem found.
+
+    `changed`: the content files (relative to the project) that `serve`'s watcher saw change
+    since the last build with this cache; load trusts its kept bytes of all others.
+    """
     started = time.perf_counter()
     cache = cache or BuildCache()
     workers = workers or Workers()
     if cache.reuse is not None:
         cache.reuse.start_build()
-    loaded = load_project(config, drafts=drafts, cache=cache.documents, reads=cache.reads)
+    loaded = load_project(config, drafts=drafts, cache=cache.documents, reads=cache.reads, changed=changed)
     # What each stage returns lives to the end of the build: freezing it keeps the cyclic
     # collector from rescanning it on every later collection (~12 % of a build's CPU), and
     # forked workers from touching (and so copying) its pages of memory.

@@ -23,7 +23,7 @@ from sitegen.serve_client import overlay_html
 from sitegen.serve_http import PreviewServer
 from sitegen.serve_search import DeferredSearchIndex, Key, indexing_unfinished, is_index_file
 from sitegen.serve_state import WAIT_FOR_BUILD_SECONDS, Broadcaster, SiteState, Snapshot
-from sitegen.watch import Debouncer, Watcher, WatchLayout
+from sitegen.watch import ChangeBatch, ChangeKind, Debouncer, Watcher, WatchLayout, is_editor_temp
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -38,6 +38,17 @@ class Rebuild:
     changed_files: tuple[str, ...]
     milliseconds: float
     diagnostics: tuple[Diagnostic, ...]
+
+
+class _Reported(frozenset[str]):
+    """Content files the watcher reported changed, for load. Names the watcher ignores (editor
+    temporaries, which a full build would still read as captures) are never vouched for."""
+
+    def __contains__(self, rel: object) -> bool:
+        if frozenset.__contains__(self, rel):
+            return True
+        name = str(rel).rpartition("/")[2]
+        return not name.endswith(".md") and is_editor_temp(name)
 
 
 def _counts(diagnostics: tuple[Diagnostic, ...]) -> str:
@@ -69,6 +80,8 @@ class Preview:
         self._watched = (self.config, WatchLayout.for_config(self.config))
         self._watcher = Watcher(self._watched[1], self._debouncer, poll=poll)
         self._counted: tuple[dict[str, bytes] | None, int] = (None, 0)
+        self._unloaded: set[str] | None = None
+        """Content files (relative to the root) the watcher saw change since the last load; None: unknown."""
         self._server = PreviewServer(host, port, self)
 
     @property
@@ -88,9 +101,14 @@ class Preview:
     def _roots(self, config: Config) -> list[Path]:
         return [self.root, *theme_dirs(config)]
 
-    def build(self) -> Rebuild:
-        """Rebuild from what is on disk now and publish the result; never raises for bad input."""
+    def build(self, batch: ChangeBatch | None = None) -> Rebuild:
+        """Rebuild from what is on disk now and publish the result; never raises for bad input.
+
+        `batch`: what the watcher saw change since the last build. Without one (the first
+        build, or a build asked for directly), every content file is looked at again.
+        """
         with self._build_lock:
+            self._note(batch)
             covers = self.site.mark_pending()
             started = time.perf_counter()
             config, problems = load_config(self.root)
@@ -100,7 +118,10 @@ class Preview:
             else:
                 try:
                     self.search.wanted = None
-                    result = render_site(config, drafts=self.drafts, cache=self.cache)
+                    changed, self._unloaded = self._unloaded, None  # a crash below: look at everything
+                    result = render_site(config, drafts=self.drafts, cache=self.cache,
+                                         changed=None if changed is None else _Reported(changed))
+                    self._unloaded = set()
                     diagnostics, files = result.diagnostics, {o.path: o.data for o in result.outputs}
                     rendered = self.cache.pages.rendered
                     self._bound_caches(len(result.archive.by_key) if result.archive else 0)
@@ -119,6 +140,14 @@ class Preview:
             self._watch(self.config)
             pages = self._count_pages(snapshot.files)
             return Rebuild(not failed, pages, rendered, changed, seconds * 1000, diagnostics)
+
+    def _note(self, batch: ChangeBatch | None) -> None:
+        """Add the batch's content files to those changed since the last load."""
+        if batch is None:
+            self._unloaded = None
+        elif self._unloaded is not None:
+            self._unloaded.update(c.path.relative_to(self.root).as_posix() for c in batch.changes
+                                  if c.kind is ChangeKind.CONTENT)
 
     def _watch(self, config: Config) -> None:
         """Follow the folders this configuration reads; theme folders can appear at any time."""
@@ -201,7 +230,7 @@ class Preview:
     def _rebuild_loop(self) -> None:
         while (batch := self._debouncer.take()) is not None:
             try:
-                report = self.build()
+                report = self.build(batch)
             except Exception as exc:  # a bug of ours must not end live reloading for the session
                 print(f"error: internal error while rebuilding: {exc!r}", file=self.err, flush=True)
                 continue
@@ -222,6 +251,9 @@ class Preview:
         else:
             print(self._summary(report).replace("last good site", "pages that built"), file=self.out)
         self._watcher.start()
+        # A file saved during the first build, after it was read, was seen by no watcher: the
+        # next build looks at everything once more.
+        self._unloaded = None
         self._serving = True
         for name, target in (("sitegen-http", self._server.serve_forever),
                              ("sitegen-rebuild", self._rebuild_loop)):
