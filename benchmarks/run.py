@@ -133,7 +133,8 @@ original = article.read_text(encoding="utf-8")
 article.write_text(text, encoding="utf-8")
 try:
     started = time.perf_counter()
-    result = render_site(config, cache=cache)
+    # serve's watcher names the edited file, and load looks at no other (see load.py)
+    result = render_site(config, cache=cache, changed=frozenset({article.relative_to(root).as_posix()}))
     seconds = time.perf_counter() - started
 finally:
     article.write_text(original, encoding="utf-8")
