@@ -95,11 +95,14 @@ def settle_heap() -> None:
 
 def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | None = None,
                 progress: Callable[[int, int], None] | None = None,
-                workers: Workers | None = None, changed: Container[str] | None = None) -> BuildResult:
+                workers: Workers | None = None, changed: Container[str] | None = None,
+                on_pages: Callable[[list[Output]], None] | None = None) -> BuildResult:
     """Everything but writing: the site as a list of outputs, with every problem found.
 
     `changed`: the content files (relative to the project) that `serve`'s watcher saw change
     since the last build with this cache; load trusts its kept bytes of all others.
+    `on_pages`: called with the HTML pages as soon as they are rendered, if nothing has failed
+    by then, so `serve` can show them while the exports, feeds and checks are still made.
     """
     started = time.perf_counter()
     cache = cache or BuildCache()
@@ -122,6 +125,8 @@ def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | Non
     # Pages rendered in worker processes could not be remembered here: the memo serves serial builds.
     memo = cache.pages if workers.jobs <= 1 else None
     pages, render_problems = render_pages(environment, specs, config, progress, memo, workers)
+    if on_pages is not None and not has_errors([*problems, *render_problems]):
+        on_pages(pages)
     indexing = None
     if not has_errors([*problems, *render_problems]):  # a failing build need not be indexed
         indexing = _search_index_meanwhile(cache.search_index, pages, config, workers.jobs > 1)

@@ -11,13 +11,14 @@ import threading
 import time
 import webbrowser
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from sitegen.build import BuildCache, render_site, settle_heap
 from sitegen.config import Config, load_config
 from sitegen.diagnostics import Diagnostic, Level, error, has_errors
-from sitegen.render import theme_dirs
+from sitegen.render import Output, theme_dirs
 from sitegen.reuse import Reuse
 from sitegen.serve_client import overlay_html
 from sitegen.serve_http import PreviewServer
@@ -80,6 +81,8 @@ class Preview:
         self._watched = (self.config, WatchLayout.for_config(self.config))
         self._watcher = Watcher(self._watched[1], self._debouncer, poll=poll)
         self._counted: tuple[dict[str, bytes] | None, int] = (None, 0)
+        self._pages: frozenset[str] = frozenset()
+        """The HTML pages of the last good build (early snapshots drop the pages gone since)."""
         self._unloaded: set[str] | None = None
         """Content files (relative to the root) the watcher saw change since the last load; None: unknown."""
         self._server = PreviewServer(host, port, self)
@@ -113,6 +116,7 @@ class Preview:
             started = time.perf_counter()
             config, problems = load_config(self.root)
             rendered, files = 0, None
+            shown: dict[str, str] = {}  # the build's id, if its pages were published early
             if has_errors(problems):
                 diagnostics = tuple(problems)
             else:
@@ -120,7 +124,8 @@ class Preview:
                     self.search.wanted = None
                     changed, self._unloaded = self._unloaded, None  # a crash below: look at everything
                     result = render_site(config, drafts=self.drafts, cache=self.cache,
-                                         changed=None if changed is None else _Reported(changed))
+                                         changed=None if changed is None else _Reported(changed),
+                                         on_pages=partial(self._show_pages, config, covers, shown))
                     self._unloaded = set()
                     diagnostics, files = result.diagnostics, {o.path: o.data for o in result.outputs}
                     rendered = self.cache.pages.rendered
@@ -132,7 +137,10 @@ class Preview:
             if not failed:
                 self.config = config
             search_key = None if failed else self.search.wanted
-            snapshot, changed = self._next_snapshot(config, diagnostics, files, failed, search_key)
+            snapshot, changed = self._next_snapshot(config, diagnostics, files, failed, search_key,
+                                                    shown.get("build"))
+            if not failed:
+                self._pages = shown.get("pages", self._pages)
             self.site.publish(snapshot, covers)
             self.events.send(snapshot.state())
             seconds = time.perf_counter() - started  # what a reader waited for; the rest is upkeep
@@ -166,9 +174,36 @@ class Preview:
             if len(cache) > 4 * documents + 256:
                 cache.clear()  # refilled by the next build, which is then a full one
 
+    def _show_pages(self, config: Config, covers: int, shown: dict[str, Any], pages: list[Output]) -> None:
+        """Publish a build's pages as soon as they are rendered, and tell the tabs.
+
+        At 10,000 articles the exports, feeds, datasets and checks that follow take longer
+        than everything before them. A tab reloads only pages, which are final by now;
+        requests for any other file wait for the whole build, as before. Should the rest of
+        the build fail, the tabs are sent back to the last good site, under the overlay.
+        """
+        fresh = {o.path: o.data for o in pages}
+        shown["pages"] = frozenset(fresh)
+        old = self.site.latest()
+        if old is None or old.error_html is not None:
+            return  # a first build, or one that may fix a failure: shown whole, as before
+        gone = self._pages - fresh.keys()
+        if not gone and all(old.files.get(p) is d for p, d in fresh.items()):
+            return
+        files = dict(old.files)
+        if not gone and all(files.get(p) == d for p, d in fresh.items()):
+            return
+        files.update(fresh)
+        for path in gone:
+            files.pop(path, None)
+        build = shown["build"] = self._next_build()
+        snapshot = Snapshot(files, build, old.build, False, config, final=shown["pages"])
+        self.site.publish_early(snapshot, covers)
+        self.events.send(snapshot.state())
+
     def _next_snapshot(self, config: Config, diagnostics: tuple[Diagnostic, ...],
                        files: dict[str, bytes] | None, failed: bool,
-                       search_key: Key | None) -> tuple[Snapshot, tuple[str, ...]]:
+                       search_key: Key | None, build: str | None = None) -> tuple[Snapshot, tuple[str, ...]]:
         """The snapshot after a build: the new files if it succeeded, else the old under an overlay."""
         old = self.site.latest()
         if failed:
@@ -187,7 +222,8 @@ class Preview:
         if old is not None and not changed:
             return Snapshot(old.files, old.build, old.previous, old.css_only, config, None, search_key), ()
         css_only = bool(changed) and all(p.endswith(".css") for p in changed)
-        build, previous = self._next_build(), old.build if old else ""
+        # A build whose pages were shown early keeps the id it was shown with: the tabs have it.
+        build, previous = build or self._next_build(), old.build if old else ""
         return Snapshot(files, build, previous, css_only, config, None, search_key), changed
 
     def _index_ready(self, key: Key) -> None:

@@ -9,6 +9,7 @@ import socket
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 from sitegen.search import BUNDLE_DIR
 from sitegen.serve_client import EVENTS_PATH, inject
+from sitegen.serve_state import Snapshot
 
 if TYPE_CHECKING:
     from sitegen.serve import Preview
@@ -71,6 +73,13 @@ class Answer:
     file: str | None = None
     """Path in the site's files whose bytes make the body."""
     location: str | None = None
+
+
+def _found(path: str, query: str, snapshot: Snapshot) -> str | None:
+    """The file a request gets from `snapshot`, if it exists there. A page that a rebuild has
+    already rendered need not wait for the rest of it; a 404 might, since the rest could add the file."""
+    answer = resolve(path, query, snapshot.config.base_path, snapshot.files)
+    return answer.file if answer.status == HTTPStatus.OK else None
 
 
 def resolve(path: str, query: str, base_path: str, files: Mapping[str, bytes]) -> Answer:
@@ -172,7 +181,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return self._refuse(HTTPStatus.BAD_REQUEST, str(exc))
         if path == EVENTS_PATH:
             return self._events(head, port)
-        snapshot = preview.site.current()
+        snapshot = preview.site.current(file=partial(_found, path, query))
         answer = resolve(path, query, snapshot.config.base_path, snapshot.files)
         if path.startswith(f"{snapshot.config.base_path}{BUNDLE_DIR}/"):
             snapshot = preview.settled(snapshot)  # never an index of other pages than these

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +27,9 @@ class Snapshot:
     error_html: str | None = None
     search_key: bytes | None = None
     """The key of the search index matching these pages (see serve_search); None: no index."""
+    final: frozenset[str] | None = None
+    """Set on an early snapshot (pages rendered, the rest of the build still under way): the
+    only files in it that are already this build's; None for a whole build."""
 
     def state(self) -> dict[str, Any]:
         """The event-stream message for open tabs."""
@@ -44,6 +47,8 @@ class SiteState:
     def __init__(self) -> None:
         self._changed = threading.Condition()
         self._snapshot: Snapshot | None = None
+        self._early: tuple[Snapshot, int] | None = None
+        """A build's pages, published before the rest of it, and the change number it covers."""
         self._requested = self._built = 0
         self._closed = False
         self.waiting = 0
@@ -59,6 +64,13 @@ class SiteState:
         """Serve `snapshot`, built from disk as it was after change number `covers`."""
         with self._changed:
             self._snapshot, self._built = snapshot, max(self._built, covers)
+            self._early = None
+            self._changed.notify_all()
+
+    def publish_early(self, snapshot: Snapshot, covers: int) -> None:
+        """Answer requests for `snapshot.final` files from it until the whole build is published."""
+        with self._changed:
+            self._early = (snapshot, covers)
             self._changed.notify_all()
 
     def latest(self) -> Snapshot | None:
@@ -73,15 +85,30 @@ class SiteState:
     def _ready(self) -> bool:
         return self._closed or (self._snapshot is not None and self._built >= self._requested)
 
-    def current(self, timeout: float = WAIT_FOR_BUILD_SECONDS) -> Snapshot:
-        """The snapshot to answer with, after any rebuild already under way or due."""
+    def _early_answers(self, file: Callable[[Snapshot], str | None] | None) -> Snapshot | None:
+        """The early snapshot, if it covers every change so far and has the wanted file final."""
+        if file is None or self._early is None or self._closed:
+            return None
+        snapshot, covers = self._early
+        assert snapshot.final is not None
+        return snapshot if covers >= self._requested and file(snapshot) in snapshot.final else None
+
+    def current(self, timeout: float = WAIT_FOR_BUILD_SECONDS,
+                file: Callable[[Snapshot], str | None] | None = None) -> Snapshot:
+        """The snapshot to answer with, after any rebuild already under way or due.
+
+        `file` names the file a request wants in a given snapshot: when a rebuild has already
+        published it early (its pages), the request need not wait for the rest of the build.
+        """
         with self._changed:
             self.waiting += 1
             self._changed.notify_all()
             try:
-                self._changed.wait_for(self._ready, timeout)
+                self._changed.wait_for(lambda: self._ready() or self._early_answers(file) is not None, timeout)
             finally:
                 self.waiting -= 1
+            if not self._ready() and (early := self._early_answers(file)) is not None:
+                return early
             assert self._snapshot is not None, "the server starts only after the first build"
             return self._snapshot
 

@@ -1,0 +1,96 @@
+"""Serve shows a rebuild's pages before the rest of it is made, and never anything a full build would not."""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sitegen.config import Config
+from sitegen.serve import Preview
+from sitegen.serve_state import SiteState, Snapshot
+from tests.test_incremental import edit, full_build, served
+from tests.test_serve_support import ARTICLE, ARTICLE_URL, copy_mini
+
+PAGE = f"{ARTICLE_URL}index.html"
+CONFIG = Config(root=Path("/site"))
+
+
+def _snapshot(build: str, files: dict[str, bytes], final: frozenset[str] | None = None) -> Snapshot:
+    return Snapshot(files, build, "", False, CONFIG, final=final)
+
+
+def test_a_page_published_early_is_answered_and_other_files_wait_for_the_whole_build() -> None:
+    site = SiteState()
+    site.publish(_snapshot("1", {"a/index.html": b"old", "feed.xml": b"old"}), site.mark_pending())
+    covers = site.mark_pending()  # a rebuild under way
+    early = _snapshot("2", {"a/index.html": b"new", "feed.xml": b"old"}, frozenset({"a/index.html"}))
+    site.publish_early(early, covers)
+    assert site.current(file=lambda s: "a/index.html") is early
+    answered: list[Snapshot] = []
+    waiting = threading.Thread(target=lambda: answered.append(site.current(file=lambda s: "feed.xml")))
+    waiting.start()
+    assert site.wait_until(lambda s: s.waiting == 1), "a file the early snapshot does not vouch for waits"
+    whole = _snapshot("2", {"a/index.html": b"new", "feed.xml": b"new"})
+    site.publish(whole, covers)
+    waiting.join(timeout=10)
+    assert answered == [whole]
+    assert site.current(file=lambda s: "a/index.html") is whole, "the whole build replaces the early one"
+
+
+def test_an_early_snapshot_does_not_answer_for_a_change_made_after_its_build_began() -> None:
+    site = SiteState()
+    site.publish(_snapshot("1", {"a/index.html": b"old"}), site.mark_pending())
+    covers = site.mark_pending()
+    site.publish_early(_snapshot("2", {"a/index.html": b"new"}, frozenset({"a/index.html"})), covers)
+    site.mark_pending()  # saved again while the rebuild runs: the early pages are already stale
+    assert site.current(timeout=0, file=lambda s: "a/index.html").build == "1"
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Iterator[Preview]:
+    live = Preview(copy_mini(tmp_path / "site"), port=0, out=io.StringIO(), err=io.StringIO())
+    try:
+        yield live
+    finally:
+        live.close()
+
+
+def _message(preview: Preview) -> tuple[int, dict[str, object]]:
+    """The number of state messages sent to tabs so far, and the latest."""
+    latest = preview.events.wait(after=-1, timeout=0)
+    assert latest is not None
+    return latest
+
+
+def test_an_edit_sends_the_tabs_one_message_and_the_page_equals_a_full_builds(preview: Preview) -> None:
+    assert preview.build().succeeded
+    before = preview.site.latest()
+    assert before is not None
+    number, _ = _message(preview)
+    edit(preview.root / ARTICLE, "with `code` and *emphasis*.", "with `code` and early words.")
+    assert preview.build().succeeded
+    after = preview.site.latest()
+    assert after is not None and after.build != before.build
+    # Shown early, then published whole under the same build and state: the tabs reload once.
+    assert _message(preview) == (number + 1, after.state())
+    assert b"early words" in after.files[PAGE]
+    assert served(preview) == full_build(preview.root)
+
+
+def test_a_failure_after_the_pages_sends_the_tabs_back_to_the_last_good_site(preview: Preview) -> None:
+    assert preview.build().succeeded
+    good = preview.site.latest()
+    assert good is not None
+    number, _ = _message(preview)
+    # A broken link renders fine; only the checks after the pages find it.
+    edit(preview.root / ARTICLE, "with `code` and *emphasis*.", "with `code` and [a link](../no-such-page/).")
+    report = preview.build()
+    assert not report.succeeded and any(d.code == "link-broken" for d in report.diagnostics)
+    latest, state = _message(preview)
+    assert latest == number + 2, "the pages were shown early, then the failure was sent"
+    assert state["build"] == good.build and state["error"], "the tabs go back, under the overlay"
+    assert preview.site.current(file=lambda s: PAGE).files[PAGE] == good.files[PAGE]
