@@ -17,6 +17,7 @@ from operator import attrgetter
 from typing import Any
 
 from sitegen import model as m
+from sitegen.bodies import Body
 from sitegen.checks_links import (
     Checked,
     FragmentCheck,
@@ -30,6 +31,7 @@ from sitegen.checks_links import (
 )
 from sitegen.checks_names import fold_path, printable
 from sitegen.config import Config
+from sitegen.datasets import article_bodies
 from sitegen.diagnostics import Diagnostic, error, warning
 from sitegen.frontmatter import FrontMatter, YamlPath
 from sitegen.graph import Archive
@@ -88,12 +90,35 @@ def project_checks(config: Config, loaded: LoadedProject, archive: Archive, outp
                              (run, tuple(fronts[start:start + RUN]), paths_seen, site.base_url, site.base_path),
                              partial(_check_documents, run, context))
             for start, run in _runs(documents)]
+    if reuse is None:
+        missing, unannotated = missing_captures(archive, where), unannotated_articles(archive, where)
+    else:
+        missing, unannotated = _article_checks(archive, where, reuse)
     return [*output_collisions(config, archive, collisions, where),
-            *missing_captures(archive, where),
+            *missing,
             *alias_conflicts(archive, where, reuse),
             *unreferenced_entities(archive, tuple(r.referenced for r in runs), where, reuse),
-            *unannotated_articles(archive, where, reuse),
+            *unannotated,
             *written_link_checks(runs, pages, reuse)]
+
+
+def _article_checks(archive: Archive, where: _Positions,
+                    reuse: Reuse) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """missing_captures and unannotated_articles, by runs of articles kept while their articles,
+    bodies and front matter are the same objects (and the capture files' names the same)."""
+    articles = archive.articles
+    bodies = article_bodies(archive, reuse)
+    fronts = list(map(where.front_matter.get, map(_path, articles)))
+    captures = reuse.get(("checks", "capture-names"), tuple(archive.captures), object)
+    missing: list[Diagnostic] = []
+    unannotated: list[Diagnostic] = []
+    for start, run in _runs(articles):
+        run_bodies = tuple(bodies[start:start + RUN])
+        found = reuse.get(("checks-articles", start), (run, run_bodies, tuple(fronts[start:start + RUN]), captures),
+                          partial(_article_run, archive, where, run, run_bodies))
+        missing += found[0]
+        unannotated += found[1]
+    return missing, unannotated
 
 
 def _runs(items: Sequence[Any]) -> Iterable[tuple[int, tuple[Any, ...]]]:
@@ -214,11 +239,14 @@ def output_collisions(config: Config, archive: Archive, collisions: tuple[Collis
     return problems
 
 
-def missing_captures(archive: Archive, where: _Positions) -> list[Diagnostic]:
+def missing_captures(archive: Archive, where: _Positions,
+                     articles: Sequence[m.Article] | None = None) -> list[Diagnostic]:
+    """Capture files named but absent, among `articles` (all of the archive's by default)."""
     return [error(a.path, *where.of(a.path, ("capture", "file")), "capture-missing",
                   f"capture file '{a.capture.file}' is not next to the article",
                   f"put it at content/articles/{a.capture.file}")
-            for a in archive.articles if a.capture and f"articles/{a.capture.file}" not in archive.captures]
+            for a in (archive.articles if articles is None else articles)
+            if a.capture and f"articles/{a.capture.file}" not in archive.captures]
 
 
 def _alias_claims(entities: tuple[m.Entity, ...]) -> tuple[tuple[m.Entity, int, str, m.Entity], ...]:
@@ -297,18 +325,25 @@ def _without_annotations(articles: tuple[m.Article, ...]) -> tuple[m.Article, ..
     return tuple(a for a in articles if not (a.references() or a.quotes or a.notes))
 
 
-def unannotated_articles(archive: Archive, where: _Positions, reuse: Reuse | None = None) -> list[Diagnostic]:
-    problems = []
-    for start, run in _runs(archive.articles):
-        for article in reuse_or_compute(reuse, ("checks-unannotated", start), (run,),
-                                        partial(_without_annotations, run)):
-            body = archive.bodies.get(("articles", article.slug))
-            if body and body.mentions:
-                continue
-            problems.append(warning(article.path, *where.of(article.path, ("title",)), "article-unannotated",
-                                    "the article has no annotations: no references, quotes or notes",
-                                    "list the people, organisations, places and events it mentions"))
-    return problems
+def unannotated_articles(archive: Archive, where: _Positions) -> list[Diagnostic]:
+    bodies = archive.bodies
+    return [_unannotated(article, where) for article in _without_annotations(archive.articles)
+            if not ((body := bodies.get(("articles", article.slug))) and body.mentions)]
+
+
+def _unannotated(article: m.Article, where: _Positions) -> Diagnostic:
+    return warning(article.path, *where.of(article.path, ("title",)), "article-unannotated",
+                   "the article has no annotations: no references, quotes or notes",
+                   "list the people, organisations, places and events it mentions")
+
+
+def _article_run(archive: Archive, where: _Positions, run: tuple[m.Article, ...],
+                 bodies: tuple[Body, ...]) -> tuple[tuple[Diagnostic, ...], tuple[Diagnostic, ...]]:
+    """A run's missing captures and unannotated articles: pure in the run's articles, their bodies
+    and front matter, and the names of the capture files."""
+    unannotated = [_unannotated(a, where) for a, body in zip(run, bodies, strict=True)
+                   if not (a.references() or a.quotes or a.notes or body.mentions)]
+    return tuple(missing_captures(archive, where, run)), tuple(unannotated)
 
 
 def _document_links(document: m.Document, written: Written, where: _Positions, site: Site) -> list[Checked]:

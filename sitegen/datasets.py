@@ -14,17 +14,20 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from operator import itemgetter
+from itertools import repeat
+from operator import attrgetter
 from typing import Any
 
 from sitegen import fastjson
 from sitegen import model as m
+from sitegen.bodies import Body
 from sitegen.graph import Archive
 from sitegen.render import Output
 from sitegen.reuse import Reuse, reuse_or_compute
 from sitegen.urls import page_path
 
 DATA_DIR = "data"
+_slug = attrgetter("slug")
 CHUNK = 200
 """Records per run of a table that `serve` keeps encoded: an edit re-encodes one run."""
 LIST_SEPARATOR = "; "
@@ -61,9 +64,26 @@ def by_slug(archive: Archive, reuse: Reuse | None) -> tuple[m.Article, ...]:
     """The articles in slug order; `serve` keeps the order while the slugs are the same."""
     if reuse is None or len(archive.articles) < 2:
         return tuple(sorted(archive.articles, key=lambda a: a.slug))
-    slugs = tuple([a.slug for a in archive.articles])
-    order = reuse.get("slug-order", slugs, lambda: sorted(range(len(slugs)), key=slugs.__getitem__))
-    return itemgetter(*order)(archive.articles)  # type: ignore[no-any-return]
+    return tuple(map(archive.articles.__getitem__, slug_order(archive, reuse)))
+
+
+def article_slugs(archive: Archive, reuse: Reuse) -> tuple[str, ...]:
+    """The articles' slugs in archive order, made once per build (the articles are the same tuple)."""
+    return reuse.get("article-slugs", (archive.articles,), lambda: tuple(map(_slug, archive.articles)))
+
+
+def slug_order(archive: Archive, reuse: Reuse) -> list[int]:
+    """Positions of the articles in slug order, kept while the slugs are the same."""
+    slugs = article_slugs(archive, reuse)
+    return reuse.get("slug-order", (slugs,), lambda: sorted(range(len(slugs)), key=slugs.__getitem__))
+
+
+def article_bodies(archive: Archive, reuse: Reuse) -> list[Body]:
+    """The articles' bodies in archive order, looked up in C: runs of articles are keyed by slices of it."""
+    slugs = article_slugs(archive, reuse)
+    keys = reuse.get("article-keys", (slugs,), lambda: list(zip(repeat("articles"), slugs)))
+    bodies = archive.bodies
+    return reuse.get("article-bodies", (bodies, keys), lambda: list(map(bodies.__getitem__, keys)))
 
 
 def _ref(ref: m.Ref | None) -> str:
@@ -234,16 +254,17 @@ def _chunk(archive: Archive, table: Table, reuse: Reuse | None, records: tuple[A
     return "".join([lines for lines, _ in parts]).encode("utf-8"), ",\n ".join(items).encode("utf-8")
 
 
-def _table_files(archive: Archive, table: Table, reuse: Reuse | None,
-                 records: tuple[Any, ...]) -> tuple[bytes, bytes]:
+def _table_files(archive: Archive, table: Table, reuse: Reuse | None, records: tuple[Any, ...],
+                 column: list[Any] | None = None) -> tuple[bytes, bytes]:
+    """The table's CSV and JSON files; `column` holds, record by record, what `table.inputs` adds."""
     if reuse is None:
         chunks = [_chunk(archive, table, None, records)]
     else:
-        # Runs of records, each kept while its records' inputs are the same objects: a rebuild
-        # compares the runs and joins the files from them, re-encoding only the run an edit is in.
-        inputs = table.inputs
+        # Runs of records, each kept while its records (and their `column` values) are the same
+        # objects: a rebuild compares the runs as whole tuples, in C, and re-encodes only the run
+        # an edit is in.
         chunks = [reuse.get(("dataset-run", table.name, start),
-                            tuple(x for r in part for x in inputs(archive, r)) if inputs else part,
+                            (part, tuple(column[start:start + CHUNK])) if column is not None else part,
                             partial(_chunk, archive, table, reuse, part))
                   for start in range(0, len(records), CHUNK) for part in (records[start:start + CHUNK],)]
     # Joined again only when a run's bytes changed: equal runs compare in C, at memory speed.
@@ -275,36 +296,62 @@ def _schema(table: Table, fmt: str) -> dict[str, Any]:
     return schema
 
 
+def _backlink_counts(archive: Archive, entities: tuple[m.Entity, ...]) -> list[int]:
+    """What _backlink_count adds to each entity, for a whole table at once."""
+    backlinks = archive.relations.backlinks
+    keys = [(e.collection, e.slug) for e in entities]
+    return list(map(len, map(backlinks.get, keys, repeat(()))))
+
+
+def _records(archive: Archive, table: Table, reuse: Reuse | None) -> tuple[Any, ...]:
+    if table.records is _sorted_articles:
+        return by_slug(archive, reuse)
+    if reuse is None:
+        return tuple(table.records(archive))
+    # Entity tables are sorted again only when an entity changed (the groups are the same tuples).
+    return reuse.get(("dataset-records", table.name), tuple(archive.entities.values()),
+                     lambda: tuple(table.records(archive)))
+
+
 def dataset_outputs(archive: Archive, reuse: Reuse | None = None) -> list[Output]:
     """data/<table>.csv and .json for every table, and datapackage.json describing them all."""
     outputs: list[Output] = []
-    resources: list[dict[str, Any]] = []
     ordered: dict[Callable[[Archive], list[Any]], tuple[Any, ...]] = {}  # tables share their records' order
     for table in TABLES:
         if table.records not in ordered:
-            ordered[table.records] = (by_slug(archive, reuse) if table.records is _sorted_articles
-                                      else tuple(table.records(archive)))
-        files = _table_files(archive, table, reuse, ordered[table.records])
-        for fmt, data, media in (("csv", files[0], "text/csv"), ("json", files[1], "application/json")):
-            path = f"{DATA_DIR}/{table.name}.{fmt}"
-            outputs.append(Output(path, data))
-            resource: dict[str, Any] = {
-                "name": f"{table.name}-{fmt}", "path": path, "title": f"{table.title} ({fmt.upper()})",
-                "description": table.description, "format": fmt, "mediatype": media,
-                "encoding": "utf-8", "profile": "tabular-data-resource", "schema": _schema(table, fmt)}
-            resources.append(resource)
+            ordered[table.records] = _records(archive, table, reuse)
+        records = ordered[table.records]
+        column = None
+        if reuse is not None and table.inputs is _backlink_count:
+            column = reuse.get(("dataset-counts", table.name), (records, archive.relations.backlinks),
+                               partial(_backlink_counts, archive, records))
+        files = _table_files(archive, table, reuse, records, column)
+        outputs += [Output(f"{DATA_DIR}/{table.name}.csv", files[0]),
+                    Output(f"{DATA_DIR}/{table.name}.json", files[1])]
+    config = archive.config
+    return [*outputs, reuse_or_compute(reuse, "datapackage.json", (config.title, config.description, config.base_url),
+                                       partial(_datapackage, config.title, config.description, config.base_url))]
+
+
+def _datapackage(title: str, description: str, homepage: str) -> Output:
+    resources: list[dict[str, Any]] = []
+    for table in TABLES:
+        for fmt, media in (("csv", "text/csv"), ("json", "application/json")):
+            resources.append({
+                "name": f"{table.name}-{fmt}", "path": f"{DATA_DIR}/{table.name}.{fmt}",
+                "title": f"{table.title} ({fmt.upper()})", "description": table.description, "format": fmt,
+                "mediatype": media, "encoding": "utf-8", "profile": "tabular-data-resource",
+                "schema": _schema(table, fmt)})
     resources.append({"name": "archive", "path": "archive.json", "format": "json",
                       "mediatype": "application/json", "profile": "data-resource",
                       "title": "The whole archive graph",
                       "description": "Articles, entities, mentions, quotes and notes in one file."})
-    config = archive.config
     package = {
         "profile": "data-package", "name": "sitegen-archive",
-        "title": config.title, "description": config.description,
-        "homepage": config.base_url, "resources": resources,
+        "title": title, "description": description,
+        "homepage": homepage, "resources": resources,
     }
-    data = (json.dumps(package, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-    return [*outputs, Output("datapackage.json", data)]
+    return Output("datapackage.json", (json.dumps(package, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
 
 
 def download_links(collection: str) -> list[dict[str, str]]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import partial
+from itertools import repeat
 from typing import Any
 
 from sitegen import fastjson
 from sitegen import model as m
-from sitegen.datasets import by_slug
+from sitegen.datasets import article_bodies, article_slugs, by_slug, slug_order
 from sitegen.graph import Archive
 from sitegen.render import Output
 from sitegen.reuse import Reuse, reuse_or_compute
@@ -127,33 +128,61 @@ def archive_json(archive: Archive, reuse: Reuse | None = None) -> Output:
     def entity_inputs(e: m.Entity) -> tuple[Any, ...]:
         return (e, backlinks.get((e.collection, e.slug), ()))
 
-    def markers(records: tuple[Any, ...], inputs: Callable[[Any], tuple[Any, ...]]) -> list[str]:
-        """A marker per run of records: a run's fragment holds its records joined as the list joins items."""
+    def markers(records: tuple[Any, ...], inputs: Callable[[Any], tuple[Any, ...]],
+                columns: tuple[list[Any], ...] = ()) -> list[str]:
+        """A marker per run of records: a run's fragment holds its records joined as the list joins items.
+
+        `columns` hold, record by record, what `inputs` reads besides the record: a run is kept
+        while its slices of them are the same objects, compared as whole tuples in C.
+        """
         found = []
         for start in range(0, len(records), CHUNK):
             part = records[start:start + CHUNK]
             run = partial(_run, archive, reuse, part, inputs)
             fragments.append(run() if reuse is None else reuse.get(
-                ("archive.json-run", part[0].collection, start), tuple(x for r in part for x in inputs(r)), run))
+                ("archive.json-run", part[0].collection, start),
+                (part, *(tuple(c[start:start + CHUNK]) for c in columns)), run))
             found.append(f"\x00{len(fragments) - 1}\x00")
         return found
 
-    articles = markers(by_slug(archive, reuse), article_inputs)
-    entities = {c: markers(tuple(sorted(es, key=lambda e: e.slug)), entity_inputs)
-                for c, es in archive.entities.items()}
+    if reuse is None:
+        articles = markers(by_slug(archive, None), article_inputs)
+        entities = {c: markers(tuple(sorted(es, key=lambda e: e.slug)), entity_inputs)
+                    for c, es in archive.entities.items()}
+        also_quoted = _also_quoted(also)
+    else:
+        order = slug_order(archive, reuse)
+        slugs = list(map(article_slugs(archive, reuse).__getitem__, order))
+        articles = markers(tuple(map(archive.articles.__getitem__, order)), article_inputs,
+                           (list(map(article_bodies(archive, reuse).__getitem__, order)),
+                            list(map(stories.get, slugs, repeat(())))))
+        entities = {}
+        for c, es in archive.entities.items():
+            ordered, keys = reuse.get(("archive.json-entities", c), (es,), partial(_by_slug_with_keys, es))
+            entities[c] = markers(ordered, entity_inputs, (list(map(backlinks.get, keys, repeat(()))),))
+        also_quoted = reuse.get(("archive.json", "also_quoted"), (also,), partial(_also_quoted, also))
     skeleton = {
         "format": ARCHIVE_FORMAT,
         "site": {"title": archive.config.title, "base_url": archive.config.base_url,
                  "language": archive.config.language},
         "articles": articles,
         **entities,
-        "also_quoted": [{"quote": f"articles/{k.article}#quote-{k.quote}",
-                         "also": [f"articles/{r.article}#quote-{r.quote}" for r in v]}
-                        for k, v in sorted(also.items(), key=lambda kv: (kv[0].article, kv[0].quote))],
+        "also_quoted": also_quoted,
     }
     # Kept whole while no run changed: at 10,000 articles the file is ~70 MB to join.
     return reuse_or_compute(reuse, "archive.json", (skeleton, *fragments),
                             lambda: Output("archive.json", _with_fragments(skeleton, fragments)))
+
+
+def _by_slug_with_keys(entities: tuple[m.Entity, ...]) -> tuple[tuple[m.Entity, ...], list[tuple[str, str]]]:
+    ordered = tuple(sorted(entities, key=lambda e: e.slug))
+    return ordered, [(e.collection, e.slug) for e in ordered]
+
+
+def _also_quoted(also: dict[Any, tuple[Any, ...]]) -> list[dict[str, Any]]:
+    return [{"quote": f"articles/{k.article}#quote-{k.quote}",
+             "also": [f"articles/{r.article}#quote-{r.quote}" for r in v]}
+            for k, v in sorted(also.items(), key=lambda kv: (kv[0].article, kv[0].quote))]
 
 
 def _target(source: str, exact: str, prefix: str, suffix: str) -> dict[str, Any]:
@@ -220,12 +249,12 @@ def export_outputs(archive: Archive, reuse: Reuse | None = None) -> list[Output]
     articles = archive.articles
     if reuse is None:
         return [archive_json(archive), *_annotations(archive, None, articles)]
-    base, bodies = archive.config.base_url, archive.bodies
+    base, bodies = archive.config.base_url, article_bodies(archive, reuse)
     outputs = [archive_json(archive, reuse)]
     # Runs of articles, kept while their articles and bodies are the same objects: a rebuild
     # compares a few dozen runs in C instead of making a Reuse lookup per article.
     for start in range(0, len(articles), CHUNK):
         part = articles[start:start + CHUNK]
-        inputs = (base, part, tuple([bodies[("articles", a.slug)] for a in part]))
+        inputs = (base, part, tuple(bodies[start:start + CHUNK]))
         outputs += reuse.get(("annotations-run", start), inputs, partial(_annotations, archive, reuse, part))
     return outputs

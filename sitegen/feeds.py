@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import partial
-from itertools import islice
+from itertools import chain, compress, islice, repeat
+from operator import attrgetter, is_not
 from xml.sax.saxutils import escape, quoteattr
 
 from sitegen import __version__
@@ -26,6 +28,7 @@ SITE_FEED = "feed.xml"
 FEED_LIMIT = 50
 """Entries per feed: readers poll feeds often, so a feed carries the newest articles only."""
 ATOM_TYPE = "application/atom+xml"
+_slug = attrgetter("slug")
 
 
 def feed_path(collection: str | None = None, slug: str | None = None) -> str:
@@ -120,7 +123,8 @@ def atom_feed(archive: Archive, collection: str | None = None, slug: str | None 
 
 
 def _atom_feed(archive: Archive, collection: str | None, slug: str | None, fallback: dt.datetime,
-               reuse: Reuse | None, articles: list[m.Article]) -> Output:
+               reuse: Reuse | None, articles: list[m.Article],
+               entries: dict[str, tuple[m.Article, str]] | None = None) -> Output:
     config = archive.config
     base = config.base_url.rstrip("/") + "/"
     path = feed_path(collection, slug)
@@ -144,9 +148,12 @@ def _atom_feed(archive: Archive, collection: str | None, slug: str | None, fallb
         f"  <author><name>{escape(config.title)}</name><uri>{escape(base)}</uri></author>",
         f"  <generator version=\"{__version__}\">sitegen</generator>",
     ]
-    # An entry reads its article and entity names only (see Archive.names_version).
-    body = [reuse_or_compute(reuse, ("feed-entry", a.slug), (a, base, fallback, archive.names_version),
-                             partial(_entry, archive, a, base, fallback)) for a in articles]
+    if entries is not None:
+        body = [entries[a.slug][1] for a in articles]
+    else:
+        # An entry reads its article and entity names only (see Archive.names_version).
+        body = [reuse_or_compute(reuse, ("feed-entry", a.slug), (a, base, fallback, archive.names_version),
+                                 partial(_entry, archive, a, base, fallback)) for a in articles]
     lines = (*head, *body, "</feed>")
     return reuse_or_compute(reuse, ("feed", path), lines,
                             lambda: Output(path, ("\n".join(lines) + "\n").encode("utf-8")))
@@ -161,9 +168,99 @@ def feed_outputs(archive: Archive, reuse: Reuse | None = None) -> list[Output]:
     """The archive's feed and one per entity with articles."""
     fallback = fallback_time(archive)
     outputs = [atom_feed(archive, fallback=fallback, reuse=reuse)]
+    if reuse is not None:
+        return outputs + _entity_feeds(archive, fallback, reuse)
     for collection, entities in archive.entities.items():
         for e in entities:
             articles = feed_articles(archive, collection, e.slug)
             if articles:  # has_feed
                 outputs.append(atom_feed(archive, collection, e.slug, fallback, reuse, articles))
     return outputs
+
+
+@dataclass(frozen=True, slots=True)
+class _Feeds:
+    """The entity feeds of a build, with what each read: kept by `serve` to redo only the feeds
+    whose backlinks changed or that read a changed article."""
+
+    articles: tuple[m.Article, ...]
+    backlinks: dict[tuple[str, str], tuple[str, ...]]
+    keys: list[tuple[str, str]]
+    """The entities, in feed order."""
+    read: list[tuple[str, ...]]
+    """Per entity, the slugs of the articles its feed looked at (up to its FEED_LIMIT-th)."""
+    readers: dict[str, tuple[int, ...]]
+    """Per article slug, the entities whose feeds looked at it."""
+    feeds: list[Output | None]
+    entries: dict[str, tuple[m.Article, str]]
+    """Each article's entry as last made, with the article it was made of."""
+
+
+def _articles_read(archive: Archive, key: tuple[str, str]) -> tuple[list[m.Article], tuple[str, ...]]:
+    """feed_articles of an entity, and the slugs of the articles it looked at to find them."""
+    slugs = archive.relations.backlinks.get(key, ())
+    by_key = archive.by_key
+    chosen: list[m.Article] = []
+    for index, slug in enumerate(slugs):
+        article = by_key[("articles", slug)]
+        if isinstance(article, m.Article) and not article.draft:
+            chosen.append(article)
+            if len(chosen) == FEED_LIMIT:
+                return chosen, slugs[:index + 1]
+    return chosen, slugs
+
+
+def _entity_feed(archive: Archive, key: tuple[str, str], fallback: dt.datetime,
+                 entries: dict[str, tuple[m.Article, str]], before: Output | None,
+                 ) -> tuple[Output | None, tuple[str, ...]]:
+    articles, read = _articles_read(archive, key)
+    if not articles:
+        return None, read
+    base = archive.config.base_url.rstrip("/") + "/"
+    for a in articles:
+        kept = entries.get(a.slug)
+        if kept is None or kept[0] is not a:
+            entries[a.slug] = (a, _entry(archive, a, base, fallback))
+    feed = _atom_feed(archive, key[0], key[1], fallback, None, articles, entries)
+    # The same object when the bytes are: later steps compare outputs by identity first.
+    return (before if before is not None and before == feed else feed), read
+
+
+def _entity_feeds(archive: Archive, fallback: dt.datetime, reuse: Reuse) -> list[Output]:
+    """Every entity's feed, redoing only what changed since the previous build's _Feeds."""
+    config = archive.config
+    # What every feed reads besides its articles and backlinks; names_version also stands
+    # for which entities there are and which articles, in which order.
+    inputs = (archive.names_version, fallback, config.base_url, config.title, config.language,
+              tuple(archive.entities.values()))
+    before: _Feeds | None = reuse.kept("entity-feeds", inputs)
+    articles, backlinks = archive.articles, archive.relations.backlinks
+    if before is None or len(before.articles) != len(articles):
+        keys = [(c, e.slug) for c, entities in archive.entities.items() for e in entities]
+        state = _Feeds(articles, backlinks, keys, [()] * len(keys), {}, [None] * len(keys), {})
+        dirty: Iterable[int] = range(len(keys))
+    else:
+        keys = before.keys
+        state = _Feeds(articles, backlinks, keys, list(before.read), dict(before.readers), list(before.feeds),
+                       dict(before.entries))
+        changed = compress(articles, map(is_not, articles, before.articles))
+        found = set(chain.from_iterable(map(before.readers.get, map(_slug, changed), repeat(()))))
+        if backlinks is not before.backlinks:
+            found.update(compress(range(len(keys)), map(is_not, map(backlinks.get, keys),
+                                                        map(before.backlinks.get, keys))))
+        dirty = sorted(found)
+    for i in dirty:
+        state.feeds[i], read = _entity_feed(archive, keys[i], fallback, state.entries, state.feeds[i])
+        if read != state.read[i]:
+            _move_readers(state.readers, i, state.read[i], read)
+            state.read[i] = read
+    reuse.keep("entity-feeds", inputs, state)
+    return list(filter(None, state.feeds))
+
+
+def _move_readers(readers: dict[str, tuple[int, ...]], entity: int, old: tuple[str, ...],
+                  new: tuple[str, ...]) -> None:
+    for slug in set(old) - set(new):
+        readers[slug] = tuple(i for i in readers[slug] if i != entity)
+    for slug in set(new) - set(old):
+        readers[slug] = (*readers.get(slug, ()), entity)
