@@ -56,10 +56,32 @@ class BuildResult:
         return has_errors(self.diagnostics, strict=strict)
 
 
-def capture_outputs(archive: Archive) -> list[Output]:
-    """Each article's original capture, published beside its page."""
-    return [Output(f"articles/{a.slug}/{a.capture.file}", archive.captures[f"articles/{a.capture.file}"])
-            for a in archive.articles if a.capture and f"articles/{a.capture.file}" in archive.captures]
+def capture_outputs(archive: Archive, reuse: Reuse | None = None) -> list[Output]:
+    """Each article's original capture, published beside its page.
+
+    With a Reuse (`serve`), an article that is the previous build's very object keeps its output
+    while the capture files are the same: a rebuild visits only the changed articles.
+    """
+    from itertools import compress
+    from operator import attrgetter, is_not
+
+    articles, captures = archive.articles, archive.captures
+    if reuse is None:
+        return [Output(f"articles/{a.slug}/{a.capture.file}", captures[name]) for a in articles
+                if a.capture and (name := f"articles/{a.capture.file}") in captures]
+    before = reuse.kept("capture-outputs", (captures,))
+    if before is None or len(before[0]) != len(articles):
+        found: list[Output | None] = [None] * len(articles)
+        visit = compress(range(len(articles)), map(attrgetter("capture"), articles))  # most have none
+    else:
+        found = list(before[1])
+        visit = compress(range(len(articles)), map(is_not, articles, before[0]))
+    for i in visit:
+        a = articles[i]
+        name = f"articles/{a.capture.file}" if a.capture else ""
+        found[i] = Output(f"articles/{a.slug}/{a.capture.file}", captures[name]) if name in captures else None
+    reuse.keep("capture-outputs", (captures,), (articles, found))
+    return list(filter(None, found))
 
 
 def _search_index_meanwhile(index: Callable[[list[Output], Config], tuple[list[Output], list[Diagnostic]]],

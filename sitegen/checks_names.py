@@ -88,3 +88,29 @@ def fold_path(path: str) -> str:
     if path.isascii():
         return path.lower()  # what the normalisations leave of ASCII, at a tenth of their cost
     return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", path).casefold())
+
+
+Collision = tuple[str, str, str]
+"""(kind, path, other): 'file' when two outputs fold to one name, 'folder' when one is the other's folder."""
+
+
+def path_collisions(paths: tuple[str, ...]) -> tuple[Collision, ...]:
+    """Every clash among the output paths, in output order (files first, then folders): pure in them."""
+    found = []
+    first: dict[str, int] = {}
+    folded = [fold_path(path) for path in paths]
+    for index, (path, key) in enumerate(zip(paths, folded, strict=True)):
+        other = first.setdefault(key, index)
+        if other != index:
+            found.append(("file", path, paths[other]))
+    folders: dict[str, str] = {}
+    for path in paths:
+        end = path.find("/")
+        while end >= 0:
+            folders[fold_path(path[:end])] = path  # the last output under a folder names it
+            end = path.find("/", end + 1)
+    for path, key in zip(paths, folded, strict=True):
+        inside = folders.get(key)
+        if inside is not None:
+            found.append(("folder", path, inside))
+    return tuple(found)

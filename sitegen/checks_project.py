@@ -12,8 +12,8 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
-from itertools import chain
-from operator import attrgetter
+from itertools import chain, compress
+from operator import attrgetter, is_not
 from typing import Any
 
 from sitegen import model as m
@@ -29,7 +29,7 @@ from sitegen.checks_links import (
     read_text,
     resolve_links,
 )
-from sitegen.checks_names import fold_path, printable
+from sitegen.checks_names import Collision, path_collisions, printable
 from sitegen.config import Config
 from sitegen.datasets import article_bodies
 from sitegen.diagnostics import Diagnostic, error, warning
@@ -76,20 +76,18 @@ def project_checks(config: Config, loaded: LoadedProject, archive: Archive, outp
     """Problems only visible across files or in the rendered site; shared by build and check."""
     outputs = list(outputs)
     where = _Positions(loaded.front_matter)
-    paths = tuple(map(_path, outputs))
     # `paths_seen` is a fresh object whenever an output comes or goes: each run of documents is
     # keyed by it, so telling that takes one comparison by identity, not one of two sets each.
-    collisions, files, paths_seen = reuse_or_compute(reuse, ("checks", "output-paths"), (paths,),
-                                                     lambda: (_collisions(paths), frozenset(paths), object()))
+    collisions, files, paths_seen = _output_paths(outputs, reuse)
     pages = _Pages(outputs, reuse)
     site = Site(files, pages.ids, archive.config.base_url.rstrip("/") + "/", archive.config.base_path)
     context = _Context(memo if memo is not None else {}, where, site)
     documents = list(archive.by_key.values())
     fronts = list(map(loaded.front_matter.get, map(_path, documents)))
-    runs = [reuse_or_compute(reuse, ("checks-documents", start),
-                             (run, tuple(fronts[start:start + RUN]), paths_seen, site.base_url, site.base_path),
-                             partial(_check_documents, run, context))
-            for start, run in _runs(documents)]
+    shared = (paths_seen, site.base_url, site.base_path)
+    runs = [reuse_or_compute(reuse, ("checks-documents", start), (run, run_fronts, *shared),
+                             partial(_check_documents, run, context, reuse, run_fronts, shared))
+            for start, run in _runs(documents) for run_fronts in (tuple(fronts[start:start + RUN]),)]
     if reuse is None:
         missing, unannotated = missing_captures(archive, where), unannotated_articles(archive, where)
     else:
@@ -119,6 +117,25 @@ def _article_checks(archive: Archive, where: _Positions,
         missing += found[0]
         unannotated += found[1]
     return missing, unannotated
+
+
+def _output_paths(outputs: list[Output], reuse: Reuse | None) -> tuple[tuple[Collision, ...], frozenset[str], object]:
+    """The outputs' collisions and set of paths, pure in their paths (and a token of those paths)."""
+    if reuse is not None:
+        # Most outputs are the previous build's very objects: only the others' paths are compared.
+        before = reuse.kept(("checks", "outputs"), ())
+        if before is not None and len(before[0]) == len(outputs):
+            old, found = before
+            moved = list(compress(range(len(outputs)), map(is_not, outputs, old)))
+            if list(map(_path, map(outputs.__getitem__, moved))) == list(map(_path, map(old.__getitem__, moved))):
+                reuse.keep(("checks", "outputs"), (), (outputs, found))
+                return found  # type: ignore[no-any-return]
+    paths = tuple(map(_path, outputs))
+    found = reuse_or_compute(reuse, ("checks", "output-paths"), (paths,),
+                             lambda: (path_collisions(paths), frozenset(paths), object()))
+    if reuse is not None:
+        reuse.keep(("checks", "outputs"), (), (outputs, found))
+    return found
 
 
 def _runs(items: Sequence[Any]) -> Iterable[tuple[int, tuple[Any, ...]]]:
@@ -159,17 +176,30 @@ class _Run:
     targets: tuple[str, ...]
 
 
-def _check_documents(documents: tuple[m.Document, ...], context: _Context) -> _Run:
-    """Pure in the documents, their front matter, the set of output paths and the site's address."""
-    referenced: set[Key] = set()
-    checked: list[Checked] = []
-    for document in documents:
-        written = _read(document, context.memo) if document.path else None
-        referenced |= _referenced_by(document, written)
-        if written is not None:
-            checked += _document_links(document, written, context.where, context.site)
+def _check_documents(documents: tuple[m.Document, ...], context: _Context, reuse: Reuse | None = None,
+                     fronts: tuple[FrontMatter | None, ...] = (), shared: tuple[Any, ...] = ()) -> _Run:
+    """Pure in the documents, their front matter, the set of output paths and the site's address.
+
+    With a Reuse, each document's findings are kept too (keyed by it, its front matter and `shared`):
+    a run re-checked for one changed document re-checks just that one.
+    """
+    if reuse is None:
+        found = [_check_document(document, context) for document in documents]
+    else:
+        found = [reuse.get(("checks-document", document.collection, document.slug), (document, front, *shared),
+                           partial(_check_document, document, context))
+                 for document, front in zip(documents, fronts, strict=True)]
+    referenced = frozenset().union(*(r for r, _ in found))
+    checked = tuple(chain.from_iterable(c for _, c in found))
     targets = dict.fromkeys(c.target for c in checked if isinstance(c, FragmentCheck))
-    return _Run(frozenset(referenced), tuple(checked), tuple(targets))
+    return _Run(referenced, checked, tuple(targets))
+
+
+def _check_document(document: m.Document, context: _Context) -> tuple[set[Key], list[Checked]]:
+    written = _read(document, context.memo) if document.path else None
+    if written is None:
+        return _referenced_by(document, None), []
+    return _referenced_by(document, written), _document_links(document, written, context.where, context.site)
 
 
 def _source_of(config: Config, archive: Archive, output: str,
@@ -189,32 +219,6 @@ def _source_of(config: Config, archive: Archive, output: str,
                 shown = source.relative_to(config.root) if source.is_relative_to(config.root) else source
                 return shown.as_posix(), 0, 0
     return output, 0, 0
-
-
-Collision = tuple[str, str, str]
-"""(kind, path, other): 'file' when two outputs fold to one name, 'folder' when one is the other's folder."""
-
-
-def _collisions(paths: tuple[str, ...]) -> tuple[Collision, ...]:
-    """Every clash among the output paths, in output order (files first, then folders): pure in them."""
-    found = []
-    first: dict[str, int] = {}
-    folded = [fold_path(path) for path in paths]
-    for index, (path, key) in enumerate(zip(paths, folded, strict=True)):
-        other = first.setdefault(key, index)
-        if other != index:
-            found.append(("file", path, paths[other]))
-    folders: dict[str, str] = {}
-    for path in paths:
-        end = path.find("/")
-        while end >= 0:
-            folders[fold_path(path[:end])] = path  # the last output under a folder names it
-            end = path.find("/", end + 1)
-    for path, key in zip(paths, folded, strict=True):
-        inside = folders.get(key)
-        if inside is not None:
-            found.append(("folder", path, inside))
-    return tuple(found)
 
 
 def output_collisions(config: Config, archive: Archive, collisions: tuple[Collision, ...],

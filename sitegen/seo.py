@@ -259,7 +259,10 @@ def sitemap_outputs(archive: Archive, specs: list[PageSpec], reuse: Reuse | None
                 for start in range(0, len(specs), SITEMAP_RUN) for part in (tuple(specs[start:start + SITEMAP_RUN]),)]
     if runs is not None and sum(n for n, _ in runs) <= SITEMAP_LIMIT:
         head = b'<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-        outputs = [Output("sitemap.xml", b"".join([head, *(lines for _, lines in runs), b"</urlset>\n"]))]
+        parts = tuple(lines for _, lines in runs)
+        # Joined again only when a run changed: the runs compare by identity, the file is megabytes.
+        outputs = [reuse.get("sitemap.xml", parts,  # type: ignore[union-attr]
+                             lambda: Output("sitemap.xml", b"".join([head, *parts, b"</urlset>\n"])))]
     else:
         outputs = _sitemaps(base, _urls(base, specs))
     # robots.txt is only read at a domain's root; under a sub-path it is harmless and can be copied up.

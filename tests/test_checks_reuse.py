@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from sitegen.build import BuildCache, render_site
 from sitegen.checks_names import fold_path
-from sitegen.checks_project import RUN, _collisions
+from sitegen.checks_names import path_collisions as _collisions
+from sitegen.checks_project import RUN
 from sitegen.config import Config, load_config
 from sitegen.diagnostics import Diagnostic
 from sitegen.render import Output

@@ -9,7 +9,7 @@ import pytest
 
 from benchmarks import gen_corpus  # a plain script folder, importable from the repository root
 from sitegen import checks_project, datasets, exports, feeds
-from sitegen.build import BuildCache, render_site
+from sitegen.build import BuildCache, capture_outputs, render_site
 from sitegen.config import load_config
 from sitegen.reuse import Reuse
 from tests.test_incremental_listings import (
@@ -46,6 +46,17 @@ def newest_refers(root: Path) -> None:
     _sub(path, r'^people: \[', f'people: ["{person}", ')
 
 
+def captured_body(root: Path) -> None:
+    path = next(p for p in _articles(root) if p.with_suffix(".capture.txt").exists())
+    with path.open("a", encoding="utf-8") as f:
+        f.write("\nThe archive later kept a second copy.\n")
+
+
+def capture_text(root: Path) -> None:
+    with sorted((root / "content" / "articles").glob("*.capture.txt"))[-1].open("a", encoding="utf-8") as f:
+        f.write("\nAmended.\n")
+
+
 def strip(root: Path) -> None:
     # An article with no annotations and no names in its body, and a capture named but missing.
     path = _articles(root)[9]
@@ -56,7 +67,7 @@ def strip(root: Path) -> None:
 
 
 EDITS: list[Callable[[Path], None]] = [body, draft, body, undraft, references, newest_refers, unreference,
-                                       date_moves, strip, body, person, add, delete, body]
+                                       date_moves, strip, captured_body, capture_text, body, person, add, delete, body]
 
 
 @pytest.mark.parametrize("drafts", [True, False])
@@ -74,6 +85,7 @@ def test_kept_feeds_and_checks_equal_a_fresh_build_after_each_edit(tmp_path: Pat
     config, _ = load_config(root)
     cache = BuildCache(search_index=no_index, reuse=Reuse(), reads={})
     render_site(config, drafts=drafts, cache=cache)
+    captures = Reuse()  # capture_outputs' own, as render_site does not hand it one
     kinds = set()
     for edit in EDITS:
         edit(root)
@@ -84,6 +96,9 @@ def test_kept_feeds_and_checks_equal_a_fresh_build_after_each_edit(tmp_path: Pat
         differing = [o.path for o, f in zip(incremental.outputs, fresh.outputs, strict=True) if o.data != f.data]
         assert not differing, (edit.__name__, differing[:5])
         assert incremental.diagnostics == fresh.diagnostics, edit.__name__
+        assert incremental.archive is not None and fresh.archive is not None
+        captures.start_build()
+        assert capture_outputs(incremental.archive, captures) == capture_outputs(fresh.archive), edit.__name__
         kinds |= {d.code for d in fresh.diagnostics}
     assert {"capture-missing", "article-unannotated"} <= kinds  # the edits reach what is checked
 
