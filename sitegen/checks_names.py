@@ -4,6 +4,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import compress
+from operator import attrgetter, is_not
+from typing import TYPE_CHECKING
+
+from sitegen.reuse import Reuse, reuse_or_compute
+
+if TYPE_CHECKING:
+    from sitegen.render import Output
+
+_path = attrgetter("path")
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 """A slug: lower-case ASCII letters and digits in words joined by single hyphens."""
@@ -114,3 +124,22 @@ def path_collisions(paths: tuple[str, ...]) -> tuple[Collision, ...]:
         if inside is not None:
             found.append(("folder", path, inside))
     return tuple(found)
+
+
+def output_paths(outputs: list[Output], reuse: Reuse | None) -> tuple[tuple[Collision, ...], frozenset[str], object]:
+    """The outputs' collisions and set of paths, pure in their paths (and a token of those paths)."""
+    if reuse is not None:
+        # Most outputs are the previous build's very objects: only the others' paths are compared.
+        before = reuse.kept(("checks", "outputs"), ())
+        if before is not None and len(before[0]) == len(outputs):
+            old, found = before
+            moved = list(compress(range(len(outputs)), map(is_not, outputs, old)))
+            if list(map(_path, map(outputs.__getitem__, moved))) == list(map(_path, map(old.__getitem__, moved))):
+                reuse.keep(("checks", "outputs"), (), (outputs, found))
+                return found  # type: ignore[no-any-return]
+    paths = tuple(map(_path, outputs))
+    found = reuse_or_compute(reuse, ("checks", "output-paths"), (paths,),
+                             lambda: (path_collisions(paths), frozenset(paths), object()))
+    if reuse is not None:
+        reuse.keep(("checks", "outputs"), (), (outputs, found))
+    return found

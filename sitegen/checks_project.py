@@ -29,7 +29,7 @@ from sitegen.checks_links import (
     read_text,
     resolve_links,
 )
-from sitegen.checks_names import Collision, path_collisions, printable
+from sitegen.checks_names import Collision, output_paths, printable
 from sitegen.config import Config
 from sitegen.datasets import article_bodies
 from sitegen.diagnostics import Diagnostic, error, warning
@@ -78,16 +78,15 @@ def project_checks(config: Config, loaded: LoadedProject, archive: Archive, outp
     where = _Positions(loaded.front_matter)
     # `paths_seen` is a fresh object whenever an output comes or goes: each run of documents is
     # keyed by it, so telling that takes one comparison by identity, not one of two sets each.
-    collisions, files, paths_seen = _output_paths(outputs, reuse)
+    collisions, files, paths_seen = output_paths(outputs, reuse)
     pages = _Pages(outputs, reuse)
     site = Site(files, pages.ids, archive.config.base_url.rstrip("/") + "/", archive.config.base_path)
     context = _Context(memo if memo is not None else {}, where, site)
     documents = list(archive.by_key.values())
-    fronts = list(map(loaded.front_matter.get, map(_path, documents)))
-    shared = (paths_seen, site.base_url, site.base_path)
-    runs = [reuse_or_compute(reuse, ("checks-documents", start), (run, run_fronts, *shared),
-                             partial(_check_documents, run, context, reuse, run_fronts, shared))
-            for start, run in _runs(documents) for run_fronts in (tuple(fronts[start:start + RUN]),)]
+    if reuse is None:
+        runs = [_check_documents(run, context) for _, run in _runs(documents)]
+    else:
+        runs = _document_runs(documents, loaded, context, (paths_seen, site.base_url, site.base_path), reuse)
     if reuse is None:
         missing, unannotated = missing_captures(archive, where), unannotated_articles(archive, where)
     else:
@@ -119,23 +118,30 @@ def _article_checks(archive: Archive, where: _Positions,
     return missing, unannotated
 
 
-def _output_paths(outputs: list[Output], reuse: Reuse | None) -> tuple[tuple[Collision, ...], frozenset[str], object]:
-    """The outputs' collisions and set of paths, pure in their paths (and a token of those paths)."""
-    if reuse is not None:
-        # Most outputs are the previous build's very objects: only the others' paths are compared.
-        before = reuse.kept(("checks", "outputs"), ())
-        if before is not None and len(before[0]) == len(outputs):
-            old, found = before
-            moved = list(compress(range(len(outputs)), map(is_not, outputs, old)))
-            if list(map(_path, map(outputs.__getitem__, moved))) == list(map(_path, map(old.__getitem__, moved))):
-                reuse.keep(("checks", "outputs"), (), (outputs, found))
-                return found  # type: ignore[no-any-return]
-    paths = tuple(map(_path, outputs))
-    found = reuse_or_compute(reuse, ("checks", "output-paths"), (paths,),
-                             lambda: (path_collisions(paths), frozenset(paths), object()))
-    if reuse is not None:
-        reuse.keep(("checks", "outputs"), (), (outputs, found))
-    return found
+def _document_runs(documents: list[m.Document], loaded: LoadedProject, context: _Context,
+                   shared: tuple[Any, ...], reuse: Reuse) -> list[_Run]:
+    """_check_documents of each run, redoing only the runs that hold a document that is not the
+    previous build's very object: a rebuild compares the documents by identity and looks up
+    the front matter of the changed ones only (a document is kept only with its parse, of which
+    its front matter is part: load.py)."""
+    before = reuse.kept(("checks", "documents"), shared)
+    if before is not None and len(before[0]) == len(documents):
+        fronts, runs = list(before[1]), list(before[2])
+        changed = list(compress(range(len(documents)), map(is_not, documents, before[0])))
+        for i in changed:
+            fronts[i] = loaded.front_matter.get(documents[i].path)
+        redo = sorted({i // RUN for i in changed})
+    else:
+        fronts = list(map(loaded.front_matter.get, map(_path, documents)))
+        runs = [None] * len(range(0, len(documents), RUN))  # type: ignore[list-item]
+        redo = list(range(len(runs)))
+    for r in redo:
+        start = r * RUN
+        run, run_fronts = tuple(documents[start:start + RUN]), tuple(fronts[start:start + RUN])
+        runs[r] = reuse.get(("checks-documents", start), (run, run_fronts, *shared),
+                            partial(_check_documents, run, context, reuse, run_fronts, shared))
+    reuse.keep(("checks", "documents"), shared, (documents, fronts, runs))
+    return runs
 
 
 def _runs(items: Sequence[Any]) -> Iterable[tuple[int, tuple[Any, ...]]]:
