@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
-from itertools import chain
-from operator import attrgetter, itemgetter
+from itertools import chain, compress, islice
+from operator import attrgetter, is_not, itemgetter
 from typing import Any, TypeVar
 
 from sitegen import model as m
@@ -54,19 +54,33 @@ def _stub(ref: m.Ref) -> m.Entity:
     return cls(collection=ref.collection, slug=ref.slug, path="", name=name, stub=True)
 
 
-def kept_results(reuse: Reuse | None, step: Hashable, items: Sequence[Any], version: object) -> list[Any]:
-    """The previous build's result for each item that is the very same object (None for the others).
+def picked(items: Sequence[T], positions: Sequence[int]) -> list[T]:
+    """[items[i] for i in positions], in C."""
+    if len(positions) > 1:
+        return list(itemgetter(*positions)(items))
+    return [items[i] for i in positions]
 
-    One lookup for the whole list (not one per item), so an unchanged archive costs a pass
-    of identity tests; results are kept while `version` is the same object.
+
+def kept_results(reuse: Reuse | None, step: Hashable, items: Sequence[Any],
+                 version: object) -> tuple[list[Any], list[int]]:
+    """The previous build's result for each item that is the very same object (None for the others),
+    and the positions of the others.
+
+    One lookup for the whole list (not one per item), and the identity tests run in C, so an
+    unchanged archive costs a pass over pointers; results are kept while `version` is the same object.
     """
     state = reuse.kept(step, (version,)) if reuse is not None else None
     if state is None:
-        return [None] * len(items)
+        return [None] * len(items), list(range(len(items)))
     if len(state[0]) == len(items):
-        return [r if x is y else None for x, y, r in zip(items, state[0], state[1], strict=True)]
+        results = list(state[1])
+        todo = list(compress(range(len(items)), map(is_not, items, state[0])))
+        for i in todo:
+            results[i] = None
+        return results, todo
     known = dict(zip(map(id, state[0]), state[1], strict=True))  # alive in `state`: no new item shares an id
-    return [known.get(id(x)) for x in items]
+    results = [known.get(id(x)) for x in items]
+    return results, [i for i, r in enumerate(results) if r is None]
 
 
 def mapped(reuse: Reuse | None, step: Hashable, items: Sequence[T], version: object,
@@ -77,8 +91,9 @@ def mapped(reuse: Reuse | None, step: Hashable, items: Sequence[T], version: obj
     """
     if reuse is None:
         return [compute(x) for x in items]
-    results = [compute(x) if r is None else r
-               for x, r in zip(items, kept_results(reuse, step, items, version), strict=True)]
+    results, todo = kept_results(reuse, step, items, version)
+    for i in todo:
+        results[i] = compute(items[i])
     reuse.keep(step, (version,), (items, results))
     return results
 
@@ -104,16 +119,17 @@ def _pinned(articles: list[m.Article], by_key: dict[Key, m.Document], keys_versi
     article's speakers are looked up again, so only articles whose speakers changed are new objects.
     """
     same_keys = reuse is not None and reuse.kept("speaker-keys", (keys_version,)) is not None
-    results = []
-    for article, was in zip(articles, kept_results(reuse, "speakers", articles, None), strict=True):
-        if was is None or not (same_keys or not article.quotes or _speaker_collections(by_key, article) == was[1]):
-            collections = _speaker_collections(by_key, article)
-            was = (_pin_speakers(article, collections), collections)
-        results.append(was)
+    results, todo = kept_results(reuse, "speakers", articles, None)
+    if not same_keys:
+        todo = [i for i, (article, was) in enumerate(zip(articles, results, strict=True))
+                if was is None or (article.quotes and _speaker_collections(by_key, article) != was[1])]
+    for i in todo:
+        collections = _speaker_collections(by_key, articles[i])
+        results[i] = (_pin_speakers(articles[i], collections), collections)
     if reuse is not None:
         reuse.keep("speakers", (None,), (articles, results))
         reuse.keep("speaker-keys", (keys_version,), True)
-    return [pinned for pinned, _ in results]
+    return list(map(itemgetter(0), results))
 
 
 def _all_refs(document: m.Document) -> list[m.Ref]:
@@ -165,12 +181,10 @@ def _check_refs(documents: list[m.Document], by_key: dict[Key, m.Document], reus
             for collection, slug in by_key:
                 known.setdefault(collection, []).append(slug)
         return known
-    problems = []
-    for found, stubs in mapped(reuse, "refs", documents, version, partial(_refs_problems, by_key, slugs)):
-        problems += found
-        for stub in stubs:
-            by_key.setdefault((stub.collection, stub.slug), stub)
-    return problems
+    results = mapped(reuse, "refs", documents, version, partial(_refs_problems, by_key, slugs))
+    for stub in chain.from_iterable(map(itemgetter(1), results)):
+        by_key.setdefault((stub.collection, stub.slug), stub)
+    return list(chain.from_iterable(map(itemgetter(0), results)))
 
 
 def _unreferenced_mentions(articles: list[m.Article], registry: Registry, bodies: list[Body],
@@ -184,19 +198,21 @@ def _unreferenced_mentions(articles: list[m.Article], registry: Registry, bodies
         return MentionMatcher(everyone)
 
     matcher: MentionMatcher | None = None
-    problems = []
-    results = []
-    kept = kept_results(reuse, "unreferenced", articles, version)
-    for article, body, was in zip(articles, bodies, kept, strict=True):
-        if was is None or was[0] is not body:
-            # Built only when some article needs it, and kept while the entities are unchanged.
-            matcher = matcher or reuse_or_compute(reuse, "archive-matcher", (version,), archive_matcher)
-            was = (body, _unreferenced_in(article, body, registry, matcher))
-        results.append(was)
-        problems += was[1]
+    results, todo = kept_results(reuse, "unreferenced", articles, version)
+    # An article's suggestions are also kept only while its body is the same object.
+    last_bodies = reuse.kept("unreferenced-bodies", (version,)) if reuse is not None else None
+    if last_bodies is not None and len(last_bodies) == len(bodies):
+        todo = sorted({*todo, *compress(range(len(bodies)), map(is_not, bodies, last_bodies))})
+    else:
+        todo = [i for i, was in enumerate(results) if was is None or was[0] is not bodies[i]]
+    for i in todo:
+        # Built only when some article needs it, and kept while the entities are unchanged.
+        matcher = matcher or reuse_or_compute(reuse, "archive-matcher", (version,), archive_matcher)
+        results[i] = (bodies[i], _unreferenced_in(articles[i], bodies[i], registry, matcher))
     if reuse is not None:
         reuse.keep("unreferenced", (version,), (articles, results))
-    return problems
+        reuse.keep("unreferenced-bodies", (version,), bodies)
+    return list(chain.from_iterable(map(itemgetter(1), results)))
 
 
 def _unreferenced_in(article: m.Article, body: Body, registry: Registry,
@@ -221,13 +237,27 @@ def _unreferenced_in(article: m.Article, body: Body, registry: Registry,
     return problems
 
 
-def build_archive(documents: tuple[m.Document, ...], config: Config,
-                  captures: dict[str, bytes] | None = None,
-                  body_cache: dict[object, tuple[Body, list[Diagnostic]]] | None = None,
-                  workers: Workers | None = None, reuse: Reuse | None = None) -> tuple[Archive, list[Diagnostic]]:
-    """Resolve every reference, render bodies, and derive all relations of the archive."""
+_key_of = attrgetter("collection", "slug")
+
+
+def _by_key(documents: tuple[m.Document, ...],
+            reuse: Reuse | None) -> tuple[dict[Key, m.Document], list[Diagnostic], list[int] | None]:
+    """Every document by key (of a slug defined twice, the first), its problems, and, when the keys
+    are the last build's, the positions of the documents that are not the same objects (else None).
+
+    With the same keys, the last build's table is copied (in C) and patched at those positions.
+    """
+    last = reuse.kept("by-key", ()) if reuse is not None else None
+    if last is not None and len(last[0]) == len(documents) == len(last[1]):
+        old = last[0]
+        moved = list(compress(range(len(documents)), map(is_not, documents, old)))
+        if all(_key_of(documents[i]) == _key_of(old[i]) for i in moved):
+            by_key = dict(last[1])
+            by_key.update((_key_of(documents[i]), documents[i]) for i in moved)
+            reuse.keep("by-key", (), (documents, dict(by_key)))  # type: ignore[union-attr]
+            return by_key, [], moved
     problems: list[Diagnostic] = []
-    by_key: dict[Key, m.Document] = {(d.collection, d.slug): d for d in documents}
+    by_key = dict(zip(map(_key_of, documents), documents, strict=True))
     if len(by_key) != len(documents):  # a slug defined twice: the first definition wins
         by_key = {}
         for document in documents:
@@ -237,13 +267,64 @@ def build_archive(documents: tuple[m.Document, ...], config: Config,
                                       f"{key[0]}/{key[1]} is defined twice"))
                 continue
             by_key[key] = document
+    if reuse is not None:
+        reuse.keep("by-key", (), (documents, dict(by_key)))
+    return by_key, problems, None
+
+
+def _names(by_key: dict[Key, m.Document], documents: tuple[m.Document, ...], moved: list[int] | None,
+           loaded: int, reuse: Reuse | None) -> dict[Key, str]:
+    """Every record's name; with the last build's keys and stubs, its names patched where documents moved."""
+    stubs = tuple(islice(by_key, loaded, None))  # a stub's name is made from its key
+    last = reuse.kept("names", (stubs,)) if reuse is not None and moved is not None else None
+    if last is None:
+        names = dict(zip(by_key, map(_name_of, by_key.values()), strict=True))
+    else:
+        names = dict(last)
+        names.update((_key_of(documents[i]), documents[i].name) for i in moved)  # type: ignore[union-attr]
+    if reuse is not None:
+        reuse.keep("names", (stubs,), names)
+    return names
+
+
+def _bodies_table(keys: list[Key], results: list[Any], todo: list[int],
+                  reuse: Reuse | None) -> tuple[dict[Key, Body], list[Diagnostic]]:
+    """Bodies by key and their problems; with the last build's very `keys`, patched where results changed."""
+    last = reuse.kept("bodies-table", (keys,)) if reuse is not None else None
+    if last is None:
+        table = dict(zip(keys, map(itemgetter(0), results), strict=True))
+        found = list(chain.from_iterable(map(itemgetter(1), results)))
+    else:
+        table, found, old = dict(last[0]), last[1], last[2]
+        table.update((keys[i], results[i][0]) for i in todo)
+        if any(results[i][1] or old[i][1] for i in todo):
+            found = list(chain.from_iterable(map(itemgetter(1), results)))
+    if reuse is not None:
+        reuse.keep("bodies-table", (keys,), (table, found, list(results)))
+    return table, found
+_slug_of = attrgetter("slug")
+_name_of = attrgetter("name")
+
+
+def build_archive(documents: tuple[m.Document, ...], config: Config,
+                  captures: dict[str, bytes] | None = None,
+                  body_cache: dict[object, tuple[Body, list[Diagnostic]]] | None = None,
+                  workers: Workers | None = None, reuse: Reuse | None = None) -> tuple[Archive, list[Diagnostic]]:
+    """Resolve every reference, render bodies, and derive all relations of the archive."""
+    by_key, problems, moved = _by_key(documents, reuse)
     # Which records exist: pinned speakers and missing references depend on nothing else of the others.
     keys_version = reuse_or_compute(reuse, "document-keys", tuple(by_key), object) if reuse else None
-    articles = _pinned([d for d in by_key.values() if isinstance(d, m.Article)], by_key, keys_version, reuse)
-    for article in articles:
-        by_key[("articles", article.slug)] = article
+    records = list(by_key.values())
+    # Where the articles and the entities are among the records: the same while the keys are.
+    kinds = reuse_or_compute(reuse, "record-kinds", (keys_version,), lambda: (
+        [i for i, d in enumerate(records) if isinstance(d, m.Article)],
+        [i for i, d in enumerate(records) if isinstance(d, m.Entity)]))
+    loaded = picked(records, kinds[0])
+    articles = _pinned(loaded, by_key, keys_version, reuse)
+    repinned = compress(range(len(articles)), map(is_not, articles, loaded))
+    by_key.update((_key_of(articles[i]), articles[i]) for i in repinned)
     problems += _check_refs(list(by_key.values()), by_key, reuse, keys_version)
-    entities = [d for d in by_key.values() if isinstance(d, m.Entity)]
+    entities = [*picked(records, kinds[1]), *islice(by_key.values(), len(records), None)]  # stubs come last
     # Alias conflicts are reported by checks_project.alias_conflicts, which knows their line:column.
 
     # Mention suggestions, surface forms and the entity lists read only the entities (the same
@@ -252,22 +333,24 @@ def build_archive(documents: tuple[m.Document, ...], config: Config,
     # Which articles exist (with the entities and the linking rule); steps that read entity
     # names and paths are keyed by it (Archive.names_version).
     version = reuse_or_compute(reuse, "registry", (
-        config.mention_link, entities_version, tuple(a.slug for a in articles)), object)
+        config.mention_link, entities_version, tuple(map(_slug_of, articles))), object)
     registry = Registry(
-        names={k: d.name for k, d in by_key.items()},
+        names=_names(by_key, documents, moved, len(records), reuse),
         forms=reuse_or_compute(reuse, "forms", (entities_version,), lambda: {
             (e.collection, e.slug): e.surface_forms for e in entities if not e.stub}))
     in_order: list[m.Document] = [*articles, *entities]
-    body_keys = [(d.collection, d.slug) for d in in_order]
+    body_keys = reuse_or_compute(reuse, "body-keys", (keys_version, entities_version),
+                                 lambda: list(map(_key_of, in_order)))
     # A body depends on its document, the entities, the linking rule and, of which pages exist,
     # only on those it linked to (its recorded lookups): so an article added or removed
     # re-renders just the bodies that asked for it.
     body_version = reuse_or_compute(reuse, "body-inputs", (config.mention_link, entities_version), object)
-    results = kept_results(reuse, "bodies", in_order, body_version)
+    results, todo = kept_results(reuse, "bodies", in_order, body_version)
     if reuse is not None and reuse.kept("pages-existing", (version,)) is None:
         results = [r if r is None or lookups_hold(r[2], registry.names) else None for r in results]
+        todo = [i for i, found in enumerate(results) if found is None]
     wanted: list[tuple[int, object, Callable[[], tuple[Body, list[Diagnostic], Lookups]]]] = []
-    for i in [i for i, found in enumerate(results) if found is None]:
+    for i in todo:
         document = in_order[i]
         if isinstance(document, m.Article):
             # Everything the rendered body depends on but the pages it links to, which it records.
@@ -287,8 +370,8 @@ def build_archive(documents: tuple[m.Document, ...], config: Config,
         cache[key] = rendered
     for i, key, _ in wanted:
         results[i] = cache[key]
-    bodies: dict[Key, Body] = dict(zip(body_keys, map(itemgetter(0), results), strict=True))
-    problems.extend(chain.from_iterable(map(itemgetter(1), results)))
+    bodies, body_problems = _bodies_table(body_keys, results, todo, reuse)
+    problems += body_problems
     if reuse is not None:
         reuse.keep("bodies", (body_version,), (in_order, results))
         reuse.keep("pages-existing", (version,), True)
@@ -298,8 +381,10 @@ def build_archive(documents: tuple[m.Document, ...], config: Config,
     # Missing capture files are reported by checks_project.missing_captures, at the capture.file value.
 
     sort_keys = mapped(reuse, "sort-keys", articles, None, attrgetter("sort_key"))
-    ordered_articles = tuple(articles[i] for i in sorted(range(len(articles)), key=sort_keys.__getitem__,
-                                                           reverse=True))
+    # The order depends on the sort keys alone (a stable sort of positions): kept while they are equal.
+    order = reuse_or_compute(reuse, "article-order", (tuple(sort_keys),), lambda: sorted(
+        range(len(articles)), key=sort_keys.__getitem__, reverse=True))
+    ordered_articles = tuple(picked(articles, order))
     grouped = reuse_or_compute(reuse, "grouped", (entities_version,), lambda: {
         c: tuple(sorted((e for e in entities if e.collection == c), key=lambda e: (e.sort_key, e.slug)))
         for c in m.ENTITY_COLLECTIONS})

@@ -6,6 +6,8 @@ the rendered bytes are kept under the combined key, so a rebuild re-renders exac
 pages whose inputs changed, with no hand-maintained dependency lists. A page whose
 PageSpec is the very object of the last build (page_inputs.py keeps unchanged plans whole)
 is returned at once, while the templates and the site are unchanged: no digest is taken.
+While the pages are the last build's, position by position, runs of them are compared whole
+and the last build's tables are kept and patched where pages changed: nothing is copied.
 
 Templates are read once per build into a snapshot and the Jinja environment loads them
 from that snapshot, never from disk: a template saved halfway through a build cannot
@@ -27,7 +29,7 @@ from jinja2 import BaseLoader, Environment, Template, TemplateNotFound, Template
 from jinja2.loaders import split_template_path
 
 from sitegen.config import Config
-from sitegen.pages import PageSpec
+from sitegen.pages import PageSpec, differing
 from sitegen.render import Output, make_environment, output_file, render_page, theme_dirs
 
 Digest = bytes
@@ -124,6 +126,8 @@ class RenderMemo:
         self._site_digest: Digest = b""
         self._pages: tuple[dict[str, _Rendered], ...] = ({}, {})
         """Per page path, what this build and the last one rendered there."""
+        self._last: tuple[list[PageSpec], list[Output | None], tuple[Digest | None, Digest], list[int]] | None = None
+        """The last build's specs and, at the same positions, their outputs, its setting, where it rendered none."""
         self.rendered = 0
         """Pages rendered by the latest build (the rest came from the memo)."""
         self.reused = 0
@@ -195,6 +199,43 @@ class RenderMemo:
         self._remember(known)
         self.reused += 1
         return known.output
+
+    def kept_all(self, specs: list[PageSpec], site: dict[str, Any]) -> tuple[list[Output | None], list[int]]:
+        """kept() of every page, and the positions of those not kept.
+
+        While the pages are the last build's, position by position, with the same setting, runs
+        of them are compared whole (in C) and only the positions that differ are visited.
+        """
+        setting = self._setting(site)
+        last, self._last = self._last, None
+        if last is None or last[2] != setting or len(last[0]) != len(specs) or self._pages[0] \
+                or self._generations[0]:
+            kept = [self.kept(spec, site) for spec in specs]
+            return kept, [i for i, output in enumerate(kept) if output is None]
+        old_specs, outputs, _, failed = last
+        outputs = list(outputs)
+        changed = differing(old_specs, specs)
+        # The last build's pages stay remembered but for those at changed positions, which move
+        # to the previous generation (so an undone edit finds its HTML): nothing else is copied.
+        pages, generation, popped_pages, popped = self._pages[1], self._generations[1], {}, {}
+        for i in changed:
+            outputs[i] = None
+            was = pages.pop(old_specs[i].path, None)
+            if was is not None:
+                popped_pages[was.spec.path] = was
+                if was.key in generation:
+                    popped[was.key] = generation.pop(was.key)
+        self._pages = (pages, popped_pages)
+        self._generations = (generation, popped, self._generations[2])
+        # A page that failed last build is not remembered: it is rendered (and reported) again.
+        missing = sorted({*changed, *failed}) if failed else changed
+        self.reused += len(outputs) - len(missing)
+        return outputs, missing
+
+    def finish(self, specs: list[PageSpec], outputs: list[Output | None], failed: list[int],
+               site: dict[str, Any]) -> None:
+        """This build's pages and, by position, their outputs (None at the `failed` positions), for kept_all."""
+        self._last = (list(specs), list(outputs), self._setting(site), failed)
 
     def render(self, environment: Environment, spec: PageSpec, site: dict[str, Any]) -> bytes:
         """The page's HTML as UTF-8, from the memo when nothing it depends on has changed."""

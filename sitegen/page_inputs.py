@@ -8,19 +8,21 @@ every record read and every key asked about is recorded. A page is thus a pure f
 of the configuration and of the values of the keys it read. `serve` keeps, per table,
 which pages read each key; the next build compares each table with the last one
 (identity first, then equality) and re-plans only the readers of the keys that changed,
-keeping every other page's very PageSpec. A single build plans straight from the archive.
+keeping every other page's very PageSpec; while every page is where it was, the others are
+not even visited. A single build plans straight from the archive.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from operator import attrgetter
 from typing import Any
 
 from sitegen import model as m
 from sitegen.graph import Archive
-from sitegen.pages import PageSpec, article_page, entity_page
+from sitegen.pages import PageSpec, article_page, differing, entity_page
 from sitegen.relations import QuoteRef, Relations
 from sitegen.reuse import Reuse
 from sitegen.seo import page_publish
@@ -272,6 +274,12 @@ def changed_keys(old: Mapping[Any, Any], new: Mapping[Any, Any]) -> list[Any]:
     """Keys added, removed, or whose value is neither the same object nor equal, between two tables."""
     if old is new:
         return []
+    if len(old) == len(new) and isinstance(old, dict) and isinstance(new, dict):
+        keys = list(new)
+        if list(old) == keys:  # the same keys in the same order: compare the values in runs, in C
+            values = list(old.values())
+            new_values = list(new.values())
+            return [keys[i] for i in differing(values, new_values) if values[i] != new_values[i]]
     get = old.get
     changed = [k for k, v in new.items() if (was := get(k, _MISSING)) is not v and was != v]
     added = sum(1 for k in changed if k not in old)
@@ -294,6 +302,21 @@ class _Plans:
     """Per table, the inverse: key -> pages that read it ("asked": whether there is such a record)."""
     complete: bool = True
     """False while being updated: a build stopped halfway leaves nothing half-true to reuse."""
+    records: list[m.Document] = field(default_factory=list)
+    """The records planned last, in page order, with their pages at the same positions."""
+    pages: list[PageSpec] = field(default_factory=list)
+    position: dict[Key, int] = field(default_factory=dict)
+    """Where each page is in `pages`."""
+
+    def same_layout(self, records: list[m.Document]) -> list[int] | None:
+        """Positions of the records that differ from the last build's, if each page is where it was, else None."""
+        if len(records) != len(self.records) or len(self.pages) != len(records):
+            return None
+        old = self.records
+        moved = differing(old, records)
+        if any(old[i].slug != records[i].slug or old[i].collection != records[i].collection for i in moved):
+            return None
+        return moved
 
     def stale(self, tables: dict[str, Mapping[Any, Any]]) -> set[Key]:
         """Pages that read a key whose value differs in `tables`."""
@@ -346,24 +369,36 @@ def record_pages(archive: Archive, reuse: Reuse | None = None) -> list[PageSpec]
     config_version = reuse.get("config", (archive.config,), object)
     tables = _tables(archive)
     plans = reuse.kept("record-pages", ())
-    stale: set[Key] = set()
+    stale: set[Key] | None = None
     if isinstance(plans, _Plans) and plans.complete and plans.config_version is config_version:
         stale = plans.stale(tables)
     else:
         plans = _Plans(config_version, tables)
-    pages, planned, shared, present = [], [], _Shared(), set()
-    for page, document in _records(archive):
-        present.add(page)
-        spec = None if page in stale else plans.specs.get(page)
-        if spec is None:
-            spec, reads = _plan(archive, document, shared)
-            planned.append((page, spec, reads))
-        pages.append(spec)
-    plans.complete = False
-    for page in [p for p in plans.specs if p not in present]:  # pages gone since (a rename, a deletion)
-        plans.forget(page)
+    records = [*archive.articles, *chain.from_iterable(archive.entities.values())]
+    shared: _Shared = _Shared()
+    planned = []
+    if stale is not None and plans.same_layout(records) is not None:
+        # Every page is where it was: visit only the stale ones (their own record, if it changed, is among them).
+        pages = list(plans.pages)
+        for i in sorted(plans.position[page] for page in stale):  # in page order, as a full plan goes
+            pages[i], reads = _plan(archive, records[i], shared)
+            planned.append(((records[i].collection, records[i].slug), pages[i], reads))
+        plans.complete = False
+    else:
+        pages, present = [], set()
+        for page, document in _records(archive):
+            present.add(page)
+            spec = None if stale is not None and page in stale else plans.specs.get(page)
+            if spec is None:
+                spec, reads = _plan(archive, document, shared)
+                planned.append((page, spec, reads))
+            pages.append(spec)
+        plans.complete = False
+        for page in [p for p in plans.specs if p not in present]:  # pages gone since (a rename, a deletion)
+            plans.forget(page)
+        plans.position = {page: i for i, (page, _) in enumerate(_records(archive))}
     for page, spec, reads in planned:
         plans.record(page, spec, reads)
-    plans.tables, plans.complete = tables, True
+    plans.tables, plans.records, plans.pages, plans.complete = tables, records, pages, True
     reuse.keep("record-pages", (), plans)
     return pages

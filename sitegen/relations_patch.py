@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, fields, replace
-from itertools import chain, groupby
-from operator import attrgetter, itemgetter
+from itertools import chain, compress, groupby
+from operator import attrgetter, is_not, itemgetter
 from typing import Any
 
 from sitegen import model as m
@@ -104,7 +104,7 @@ def _update(state: _State, articles: tuple[m.Article, ...], bodies: dict[Key, Bo
     changed: list[int] = []
     structural = len(articles) != len(old_articles)
     if not structural:
-        changed = [i for i, (x, y) in enumerate(zip(articles, old_articles, strict=False)) if x is not y]
+        changed = list(compress(range(len(articles)), map(is_not, articles, old_articles)))  # in C
         structural = any(articles[i].slug != old_articles[i].slug for i in changed)
     dirty: Dirty = {}
     moved: set[str] = set()
@@ -112,7 +112,7 @@ def _update(state: _State, articles: tuple[m.Article, ...], bodies: dict[Key, Bo
         pos, body_keys = state.pos, state.body_keys
         body_list = list(map(bodies.__getitem__, body_keys))
         changed_at = set(changed)
-        changed_at.update(i for i, (x, y) in enumerate(zip(body_list, state.bodies, strict=True)) if x is not y)
+        changed_at.update(compress(range(len(body_list)), map(is_not, body_list, state.bodies)))
         if not changed_at:
             return replace(state, articles=articles, bodies=body_list)
         parts = list(state.parts)

@@ -142,25 +142,38 @@ def render_pages(env: Environment, specs: list[PageSpec], config: Config,
                  memo: RenderMemo | None = None,
                  workers: Workers | None = None) -> tuple[list[Output], list[Diagnostic]]:
     site = site_context(config)
-    outputs, problems = [], []
+    problems: list[Diagnostic] = []
     # Pages the memo holds unchanged since the last build come back at once, without a task.
-    kept = [memo.kept(spec, site) for spec in specs] if memo else [None] * len(specs)
-    tasks = [partial(_render_one, env, spec, site, config, memo)
-             for spec, output in zip(specs, kept, strict=True) if output is None]
+    outputs, missing = memo.kept_all(specs, site) if memo else ([None] * len(specs), list(range(len(specs))))
+    tasks = [partial(_render_one, env, specs[i], site, config, memo) for i in missing]
     # Pages are independent: with several workers all are rendered at once, in page order;
     # alone, one at a time, so a syntax error stops the work as soon as it is met.
     results = iter(workers.run(tasks) if workers and workers.jobs > 1 else (task() for task in tasks))
-    for number, (spec, output) in enumerate(zip(specs, kept, strict=True), 1):
-        if progress and number % 200 == 0:
-            progress(number, len(specs))
-        if output is not None:
-            outputs.append(output)
-            continue
+    reported = 0
+
+    def report(pages: int) -> None:  # progress after every 200th page, up to `pages`
+        nonlocal reported
+        if progress:
+            for number in range((reported // 200 + 1) * 200, pages + 1, 200):
+                progress(number, len(specs))
+        reported = pages
+
+    stopped, failed = False, []
+    for i in missing:
+        report(i + 1)
         data, problem, stop = next(results)
         if problem:
             problems.append(problem)
         if stop:
+            del outputs[i:]
+            stopped = True
             break
-        if data is not None:
-            outputs.append(Output(output_file(spec.path), data))
-    return outputs, problems
+        if data is None:
+            failed.append(i)
+        else:
+            outputs[i] = Output(output_file(specs[i].path), data)
+    if not stopped:
+        report(len(specs))
+        if memo:
+            memo.finish(specs, outputs, failed, site)
+    return [output for output in outputs if output is not None] if problems else outputs, problems  # type: ignore[return-value]
