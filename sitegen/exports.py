@@ -151,11 +151,12 @@ def archive_json(archive: Archive, reuse: Reuse | None = None) -> Output:
                     for c, es in archive.entities.items()}
         also_quoted = _also_quoted(also)
     else:
-        order = slug_order(archive, reuse)
-        slugs = list(map(article_slugs(archive, reuse).__getitem__, order))
+        order, slugs = slug_order(archive, reuse), article_slugs(archive, reuse)
+        # The stories table is the very same dict while no story changed (relations_patch.py).
+        stories_column = reuse.get(("archive.json", "stories"), (stories, slugs, order),
+                                   lambda: list(map(stories.get, map(slugs.__getitem__, order), repeat(()))))
         articles = markers(tuple(map(archive.articles.__getitem__, order)), article_inputs,
-                           (list(map(article_bodies(archive, reuse).__getitem__, order)),
-                            list(map(stories.get, slugs, repeat(())))))
+                           (list(map(article_bodies(archive, reuse).__getitem__, order)), stories_column))
         entities = {}
         for c, es in archive.entities.items():
             ordered, keys = reuse.get(("archive.json-entities", c), (es,), partial(_by_slug_with_keys, es))
