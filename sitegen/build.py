@@ -153,7 +153,7 @@ def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | Non
     if not has_errors([*problems, *render_problems]):  # a failing build need not be indexed
         indexing = _search_index_meanwhile(cache.search_index, pages, config, workers.jobs > 1)
     outputs = [*pages, *export_outputs(archive, cache.reuse)]
-    outputs += capture_outputs(archive)
+    outputs += capture_outputs(archive, cache.reuse)
     outputs += schema_outputs()  # editors validate front matter against these
     outputs += [*dataset_outputs(archive, cache.reuse), *feed_outputs(archive, cache.reuse),
                 *sitemap_outputs(archive, specs, cache.reuse)]
