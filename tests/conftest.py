@@ -5,12 +5,14 @@ from __future__ import annotations
 import contextlib
 import io
 import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from sitegen.cli import main
+from sitegen.serve import Preview
 
 REPO = Path(__file__).resolve().parent.parent
 MINI = REPO / "tests" / "sites" / "mini"
@@ -58,3 +60,14 @@ def make_site(tmp_path: Path):  # type: ignore[no-untyped-def]
     def make(files: dict[str, str]) -> Path:
         return write_site(tmp_path / "site", files)
     return make
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Iterator[Preview]:
+    """A preview of the mini site, not yet serving (modules that need more define their own)."""
+    from tests.test_serve_support import copy_mini  # which imports this module
+    live = Preview(copy_mini(tmp_path / "site"), port=0, out=io.StringIO(), err=io.StringIO())
+    try:
+        yield live
+    finally:
+        live.close()

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from sitegen.build import BuildCache, render_site
 from sitegen.config import Config, load_config
@@ -14,7 +10,7 @@ from sitegen.diagnostics import Diagnostic
 from sitegen.render import Output
 from sitegen.serve import Preview
 from sitegen.serve_search import is_index_file
-from tests.test_serve_support import ARTICLE, copy_mini
+from tests.test_serve_support import ARTICLE
 
 NEW_PERSON = """\
 ---
@@ -46,13 +42,6 @@ def served(preview: Preview) -> dict[str, bytes]:
     return {p: d for p, d in snapshot.files.items() if not is_index_file(p)}
 
 
-@pytest.fixture
-def preview(tmp_path: Path) -> Iterator[Preview]:
-    live = Preview(copy_mini(tmp_path / "site"), port=0, out=io.StringIO(), err=io.StringIO())
-    try:
-        yield live
-    finally:
-        live.close()
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import threading
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from sitegen.config import Config
 from sitegen.serve import Preview
 from sitegen.serve_state import SiteState, Snapshot
 from tests.test_incremental import edit, full_build, served
-from tests.test_serve_support import ARTICLE, ARTICLE_URL, copy_mini
+from tests.test_serve_support import ARTICLE, ARTICLE_URL
 
 PAGE = f"{ARTICLE_URL}index.html"
 CONFIG = Config(root=Path("/site"))
@@ -48,15 +44,6 @@ def test_an_early_snapshot_does_not_answer_for_a_change_made_after_its_build_beg
     site.publish_early(_snapshot("2", {"a/index.html": b"new"}, frozenset({"a/index.html"})), covers)
     site.mark_pending()  # saved again while the rebuild runs: the early pages are already stale
     assert site.current(timeout=0, file=lambda s: "a/index.html").build == "1"
-
-
-@pytest.fixture
-def preview(tmp_path: Path) -> Iterator[Preview]:
-    live = Preview(copy_mini(tmp_path / "site"), port=0, out=io.StringIO(), err=io.StringIO())
-    try:
-        yield live
-    finally:
-        live.close()
 
 
 def _message(preview: Preview) -> tuple[int, dict[str, object]]:
