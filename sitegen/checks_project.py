@@ -297,13 +297,7 @@ def _explicit_targets(text: WrittenText) -> set[Key]:
 
 def _referenced_by(document: m.Document, written: Written | None) -> set[Key]:
     """The other records one document refers to: front-matter references, quotes, notes and @links."""
-    refs = list(document.references())
-    if isinstance(document, m.Article):
-        for quote in document.quotes:
-            refs += [r for r in (quote.speaker, quote.event, quote.reported_by) if r]
-        for note in document.notes:
-            refs += list(note.see)
-    keys = {(r.collection, r.slug) for r in refs}
+    keys = {(r.collection, r.slug) for r in document.all_references()}
     if written is not None:
         keys |= _explicit_targets(written[0])
     keys.discard((document.collection, document.slug))

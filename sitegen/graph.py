@@ -132,16 +132,6 @@ def _pinned(articles: list[m.Article], by_key: dict[Key, m.Document], keys_versi
     return list(map(itemgetter(0), results))
 
 
-def _all_refs(document: m.Document) -> list[m.Ref]:
-    refs = list(document.references())
-    if isinstance(document, m.Article):
-        for quote in document.quotes:
-            refs += [r for r in (quote.speaker, quote.event, quote.reported_by) if r]
-        for note in document.notes:
-            refs += list(note.see)
-    return refs
-
-
 def _refs_problems(by_key: dict[Key, m.Document], slugs: Callable[[], dict[str, list[str]]],
                    document: m.Document) -> tuple[list[Diagnostic], list[m.Entity]]:
     """One document's references to missing files, and a stub for each missing entity.
@@ -151,7 +141,7 @@ def _refs_problems(by_key: dict[Key, m.Document], slugs: Callable[[], dict[str, 
     """
     problems: list[Diagnostic] = []
     stubs: list[m.Entity] = []
-    for ref in _all_refs(document):
+    for ref in document.all_references():
         if (ref.collection, ref.slug) in by_key:
             continue
         if ref.collection == "articles":

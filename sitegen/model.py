@@ -132,6 +132,15 @@ class Article:
         refs += [r for r in (self.outlet,) if r] + [*self.authors, *self.via]
         return tuple(refs)
 
+    def all_references(self) -> list[Ref]:
+        """The front matter's references, then each quote's speaker, event and reporter and each note's see-also."""
+        refs = list(self.references())
+        for quote in self.quotes:
+            refs += [r for r in (quote.speaker, quote.event, quote.reported_by) if r]
+        for note in self.notes:
+            refs += list(note.see)
+        return refs
+
 
 @dataclass(frozen=True, slots=True)
 class Entity:
@@ -158,6 +167,9 @@ class Entity:
 
     def references(self) -> tuple[Ref, ...]:
         return ()
+
+    def all_references(self) -> list[Ref]:
+        return list(self.references())  # an event's participants
 
 
 @dataclass(frozen=True, slots=True)
