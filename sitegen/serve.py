@@ -116,7 +116,7 @@ class Preview:
             started = time.perf_counter()
             config, problems = load_config(self.root)
             rendered, files = 0, None
-            shown: dict[str, str] = {}  # the build's id, if its pages were published early
+            shown: dict[str, Any] = {}  # its pages, and the build id if they were published early
             if has_errors(problems):
                 diagnostics = tuple(problems)
             else:
