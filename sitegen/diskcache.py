@@ -2,7 +2,8 @@
 
 `build_archive` and the project checks memoise rendered bodies and parsed links in a
 mapping keyed by *everything the result depends on* (the record itself, the names and
-aliases it links to, the set of known pages, the mention rule). `DiskMemo` is that
+aliases it links to, which pages it asked for and whether they existed, the mention
+rule). `DiskMemo` is that
 mapping, backed by a file: a key is reduced to a digest of its pickled form plus the
 *code version* (a digest of sitegen's own source and the versions of the libraries
 that shape the output), so a result is reused only when both the inputs and the code

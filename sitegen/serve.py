@@ -188,11 +188,9 @@ class Preview:
         if old is None or old.error_html is not None:
             return  # a first build, or one that may fix a failure: shown whole, as before
         gone = self._pages - fresh.keys()
-        if not gone and all(old.files.get(p) is d for p, d in fresh.items()):
+        if not gone and all(old.files.get(p) == d for p, d in fresh.items()):  # identity first, in C
             return
         files = dict(old.files)
-        if not gone and all(files.get(p) == d for p, d in fresh.items()):
-            return
         files.update(fresh)
         for path in gone:
             files.pop(path, None)

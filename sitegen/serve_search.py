@@ -21,9 +21,8 @@ from sitegen.config import Config
 from sitegen.diagnostics import Diagnostic, error
 from sitegen.render import Output
 from sitegen.search import BUNDLE_DIR
-from sitegen.search_process import IndexProcess
+from sitegen.search_process import NICENESS, IndexProcess
 
-NICENESS = 10
 Index = tuple[list[Output], list[Diagnostic]]
 Key = bytes
 
