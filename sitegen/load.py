@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Container, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Container, Iterator
+from collections.abc import Set as AbstractSet
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sitegen import model as m
 from sitegen.checks_names import slug_problem
 from sitegen.config import Config
 from sitegen.diagnostics import Diagnostic, did_you_mean, error, warning
+from sitegen.editor_files import is_editor_temp
 from sitegen.frontmatter import FrontMatter, load_yaml, normalise_newlines, split_front_matter
+from sitegen.load_patch import CAPTURE, DOCUMENT, LAST_LOAD, NOTHING, UNREAD, Entry, LastLoad, Listing, Visited, patched
 from sitegen.records import build_document
 from sitegen.schema import slugify
 
@@ -87,24 +91,24 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def _listing(folder: Path, fd: int, collection: str, content: Path, problems: list[Diagnostic],
-             reads: Reads | None, now: int) -> list[str]:
+             reads: Reads | None, now: int) -> tuple[str, ...]:
     """_walk's names, kept in `reads` while the folder's own signature shows no entry added, removed or renamed."""
     if reads is None:
-        return _walk(folder, fd, collection, content, problems)[0]
+        return tuple(_walk(folder, fd, collection, content, problems)[0])
     key = f"content/{collection}/"
     try:
         info = os.fstat(fd)
     except OSError:
-        return _walk(folder, fd, collection, content, problems)[0]
+        return tuple(_walk(folder, fd, collection, content, problems)[0])
     known = reads.get(key)
     if known is not None and known[0] == _signature(info) and _trusted(info, now):
-        return list(known[1])
+        return known[1]  # type: ignore[no-any-return]
     found: list[Diagnostic] = []
     files, plain = _walk(folder, fd, collection, content, found)
     problems.extend(found)
     if plain and not found:  # what a link leads to can change with no change to the folder
         reads[key] = (_signature(info), tuple(files))
-    return files
+    return tuple(files)
 
 
 def _walk(folder: Path, fd: int, collection: str, content: Path,
@@ -171,7 +175,8 @@ def _opened(folder: Path) -> Iterator[int | None]:
 
 Reads = dict[str, tuple[tuple[int, ...], Any]]
 """Kept by `serve`: each file's bytes, and each collection folder's listing (under its path
-with a trailing slash), with the stat signature they were read at."""
+with a trailing slash), with the stat signature they were read at; and the last load, to
+patch (a load_patch.LastLoad under LAST_LOAD, with no signature)."""
 
 RACY_NS = 2_000_000_000
 """File systems store modification times coarsely (FAT: 2 s), so a file changed twice
@@ -202,12 +207,16 @@ def _read(path: str | Path, rel: str, reads: Reads | None, now: int,
     known = reads.get(rel)
     if known is not None and changed is not None and rel not in changed:
         return known[1]  # type: ignore[no-any-return]
-    info = os.stat(path, dir_fd=dir_fd)
-    signature = _signature(info)
-    if known is not None and known[0] == signature and _trusted(info, now):
-        return known[1]  # type: ignore[no-any-return]
-    with open(path, "rb", opener=opener) as file:
-        raw = file.read(MAX_FILE_BYTES + 1)
+    try:
+        info = os.stat(path, dir_fd=dir_fd)
+        signature = _signature(info)
+        if known is not None and known[0] == signature and _trusted(info, now):
+            return known[1]  # type: ignore[no-any-return]
+        with open(path, "rb", opener=opener) as file:
+            raw = file.read(MAX_FILE_BYTES + 1)
+    except OSError:
+        reads.pop(rel, None)  # not the bytes of before: the next load looks again, as a full one would
+        raise
     reads[rel] = (signature, raw)
     return raw
 
@@ -246,70 +255,114 @@ def load_project(config: Config, *, drafts: bool = False,
     `reads` (kept by `serve`) remembers each file's bytes with its stat signature, so an
     unchanged file is not read again; see _read for why that cannot miss an edit. `serve`'s
     watcher may also say which files `changed` since the last load (paths relative to the
-    project): the others are then not even looked at, which at 10,000 articles is most of a
-    rebuild's load. Folders are listed again only when their own signature changes.
+    project): the others are then not even looked at. If every folder still lists the names of
+    the last load, that load (kept in `reads`) is patched with just the files to look at again
+    (load_patch.py): visiting every file was most of a rebuild's load at 10,000 articles.
+    Folders are listed again only when their own signature changes.
     """
     problems: list[Diagnostic] = []
     scan_started = time.time_ns()
     content = config.content_dir
+    last: LastLoad | None = reads.pop(LAST_LOAD, (None, None))[1] if reads is not None else None
     if not content.is_dir():
         return LoadedProject((), {}, (error("content", 0, 0, "content-missing",
                                            f"no content/ folder in {config.root}"),))
+    _unknown_entries(content, problems)
+    with ExitStack() as stack:
+        listings: list[Listing] = []
+        fds: dict[str, int] = {}
+        for collection in m.COLLECTIONS:
+            fd = stack.enter_context(_opened(content / collection))
+            if fd is not None:
+                found: list[Diagnostic] = []
+                names = _listing(content / collection, fd, collection, content, found, reads, scan_started)
+                listings.append((collection, names, tuple(found)))
+                fds[collection] = fd
+        visit = partial(_visit, _Where(fds, content, drafts, cache, reads, scan_started))
+        inputs = (content, drafts, tuple(problems), tuple(listings))
+        loaded = None
+        if last is not None and isinstance(changed, AbstractSet) and last.inputs == inputs:
+            loaded = patched(last, changed, visit)
+            entries, again = last.entries, last.again
+        if loaded is None:
+            loaded, entries, again = _load_all(listings, problems, visit, changed, record=reads is not None)
+    if reads is not None:  # (taken out above: a load that raises leaves none behind)
+        reads[LAST_LOAD] = ((), LastLoad(inputs, entries, again, loaded))
+    return loaded
+
+
+class _Where(NamedTuple):
+    """What every file of one load is read with."""
+
+    fds: dict[str, int]
+    content: Path
+    drafts: bool
+    cache: dict[tuple[str, str, bytes], Parsed] | None
+    reads: Reads | None
+    now: int
+
+
+def _visit(where: _Where, collection: str, name: str, changed: Container[str] | None) -> Visited:
+    """What one listed file gives: its kind (see Entry), problems, document and front matter, or capture bytes."""
+    fds, content, drafts, cache, reads, now = where
+    rel = f"content/{collection}/{name}"
+    markdown = name.endswith(".md")
+    # Captures beside articles are many: only a name that could be ignored is looked at as a Path.
+    ignored = None if markdown or (collection == "articles" and os.path.splitext(name)[1].casefold()
+                                   not in (".md", ".markdown", ".mdown")) \
+        else _ignored_file(collection, content / collection / name, rel)
+    if ignored:
+        return NOTHING, [ignored], None, None, b""
+    try:
+        raw = _read(name, rel, reads, now, fds[collection], changed)
+    except OSError as exc:
+        return UNREAD, [error(rel, 0, 0, "file-unreadable", f"cannot be read: {exc.strerror}")], None, None, b""
+    if len(raw) > MAX_FILE_BYTES:
+        return NOTHING, [error(rel, 0, 0, "file-too-large",
+                                f"larger than {MAX_FILE_BYTES // 1024 // 1024} MiB, so it is not read",
+                                "split it, or move it out of content/")], None, None, b""
+    if not markdown:
+        return CAPTURE, [], None, None, raw
+    key = (collection, rel, raw)
+    parsed = cache.get(key) if cache is not None else None
+    if parsed is None:
+        parsed = parse_file(collection, rel, raw)
+        if cache is not None:
+            cache[key] = parsed
+    document, found, front = parsed
+    if document is None or front is None or (isinstance(document, m.Article) and document.draft and not drafts):
+        return NOTHING, found, None, None, b""
+    return DOCUMENT, found, document, front, b""
+
+
+def _load_all(listings: list[Listing], problems: list[Diagnostic], visit: Callable[..., Visited],
+              changed: Container[str] | None, *, record: bool,
+              ) -> tuple[LoadedProject, dict[str, Entry], tuple[str, ...]]:
+    """Every listed file visited, in order; with `record`, also each file's Entry and the files to look at again."""
     documents: list[m.Document] = []
     captures: dict[str, bytes] = {}
     front_matter: dict[str, FrontMatter] = {}
-    _unknown_entries(content, problems)
-    for collection in m.COLLECTIONS:
-        with _opened(content / collection) as fd:
-            if fd is not None:
-                _load_folder(collection, fd, content, problems, documents, captures, front_matter,
-                             drafts=drafts, cache=cache, reads=reads, now=scan_started, changed=changed)
-    return LoadedProject(tuple(documents), captures, tuple(problems), front_matter)
-
-
-def _load_folder(collection: str, fd: int, content: Path, problems: list[Diagnostic],
-                 documents: list[m.Document], captures: dict[str, bytes], front_matter: dict[str, FrontMatter], *,
-                 drafts: bool, cache: dict[tuple[str, str, bytes], Parsed] | None,
-                 reads: Reads | None, now: int, changed: Container[str] | None) -> None:
-    """One collection's files, parsed into `documents` (and its captures, front matter and problems)."""
-    for name in _listing(content / collection, fd, collection, content, problems, reads, now):
-        rel = f"content/{collection}/{name}"
-        markdown = name.endswith(".md")
-        # Captures beside articles are many: only a name that could be ignored is looked at as a Path.
-        ignored = None if markdown or (collection == "articles" and os.path.splitext(name)[1].casefold()
-                                       not in (".md", ".markdown", ".mdown")) \
-            else _ignored_file(collection, content / collection / name, rel)
-        if ignored:
-            problems.append(ignored)
-            continue
-        try:
-            raw = _read(name, rel, reads, now, fd, changed)
-        except OSError as exc:
-            problems.append(error(rel, 0, 0, "file-unreadable", f"cannot be read: {exc.strerror}"))
-            continue
-        if len(raw) > MAX_FILE_BYTES:
-            problems.append(error(rel, 0, 0, "file-too-large",
-                                  f"larger than {MAX_FILE_BYTES // 1024 // 1024} MiB, so it is not read",
-                                  "split it, or move it out of content/"))
-            continue
-        if not markdown:
-            captures[f"{collection}/{name}"] = raw
-            continue
-        key = (collection, rel, raw)
-        parsed = cache.get(key) if cache is not None else None
-        if parsed is None:
-            parsed = parse_file(collection, rel, raw)
-            if cache is not None:
-                cache[key] = parsed
-        document, found, front = parsed
-        if found:
-            problems.extend(found)
-        if document is None or front is None:
-            continue
-        if isinstance(document, m.Article) and document.draft and not drafts:
-            continue
-        documents.append(document)
-        front_matter[rel] = front
+    entries: dict[str, Entry] = {}
+    again: list[str] = []
+    for collection, names, listed in listings:
+        problems.extend(listed)
+        for name in names:
+            temporary = record and not name.endswith(".md") and is_editor_temp(name)
+            kind, found, document, front, raw = visit(collection, name, None if temporary else changed)
+            if found:
+                problems.extend(found)
+            if kind == DOCUMENT:
+                assert document is not None and front is not None
+                front_matter[f"content/{collection}/{name}"] = front
+                documents.append(document)
+            elif kind == CAPTURE:
+                captures[f"{collection}/{name}"] = raw
+            if record:
+                rel = f"content/{collection}/{name}"
+                entries[rel] = (kind, found, len(documents) - 1 if kind == DOCUMENT else -1)
+                if temporary or kind == UNREAD:
+                    again.append(rel)
+    return LoadedProject(tuple(documents), captures, tuple(problems), front_matter), entries, tuple(again)
 
 
 def load_theme_assets(theme_dirs: list[Path]) -> dict[str, bytes]:

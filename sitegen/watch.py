@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
 from sitegen.config import CONFIG_NAME, Config
+from sitegen.editor_files import is_editor_temp
 from sitegen.render import BUILTIN_THEMES
 
 QUIET_SECONDS = 0.05
@@ -40,23 +40,6 @@ class ChangeKind(StrEnum):
     STATIC = "static"
     CONFIG = "config"
     IGNORED = "ignored"
-
-
-# Files editors create beside the one being saved, never content: vim's swap, backup and
-# write-test files (4913, 5036, …), Emacs' lock and auto-save files, JetBrains' "safe write"
-# pair, KDE's and generic temporaries. Names starting with "." are hidden and never content.
-_EDITOR_TEMP = re.compile(
-    r"""^(?: \..*              # hidden: .swp of vim, .#lock of Emacs, .goutputstream of gedit
-         | .*~                 # backups
-         | \#.*\#              # Emacs auto-save
-         | \d+                 # vim's write test (4913)
-         | .*\.(?:swp|swx|swo|tmp|temp|kate-swp|crdownload|part)
-         | .*___jb_(?:tmp|old)___
-         )$""", re.VERBOSE | re.IGNORECASE)
-
-
-def is_editor_temp(name: str) -> bool:
-    return bool(_EDITOR_TEMP.match(name))
 
 
 @dataclass(frozen=True, slots=True)
