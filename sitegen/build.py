@@ -24,7 +24,7 @@ from sitegen.page_inputs import record_pages
 from sitegen.pages import plan_pages
 from sitegen.parallel import Workers, in_background
 from sitegen.render import Output, render_pages, theme_dirs
-from sitegen.reuse import Reuse
+from sitegen.reuse import Reuse, reuse_or_compute
 from sitegen.search import index_outputs, search_page
 from sitegen.seo import publish_context, sitemap_outputs
 from sitegen.write import check_output_dir, write_site
@@ -123,8 +123,9 @@ def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | Non
 
     `changed`: the content files (relative to the project) that `serve`'s watcher saw change
     since the last build with this cache; load trusts its kept bytes of all others.
-    `on_pages`: called with the HTML pages as soon as they are rendered, if nothing has failed
-    by then, so `serve` can show them while the exports, feeds and checks are still made.
+    `on_pages`: called with the HTML pages and the theme's files as soon as the pages are
+    rendered, if nothing has failed by then, so `serve` can show a page and what it loads
+    (stylesheets, icons) while the exports, feeds and checks are still made.
     """
     started = time.perf_counter()
     cache = cache or BuildCache()
@@ -147,8 +148,11 @@ def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | Non
     # Pages rendered in worker processes could not be remembered here: the memo serves serial builds.
     memo = cache.pages if workers.jobs <= 1 else None
     pages, render_problems = render_pages(environment, specs, config, progress, memo, workers)
+    assets = load_theme_assets(theme_dirs(config))
+    assets["static/pygments.css"] = pygments_css().encode("utf-8")
+    theme_files = [Output(path, data) for path, data in sorted(assets.items())]
     if on_pages is not None and not has_errors([*problems, *render_problems]):
-        on_pages(pages)
+        on_pages([*pages, *theme_files])
     indexing = None
     if not has_errors([*problems, *render_problems]):  # a failing build need not be indexed
         indexing = _search_index_meanwhile(cache.search_index, pages, config, workers.jobs > 1)
@@ -157,9 +161,6 @@ def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | Non
     outputs += schema_outputs()  # editors validate front matter against these
     outputs += [*dataset_outputs(archive, cache.reuse), *feed_outputs(archive, cache.reuse),
                 *sitemap_outputs(archive, specs, cache.reuse)]
-    assets = load_theme_assets(theme_dirs(config))
-    assets["static/pygments.css"] = pygments_css().encode("utf-8")
-    theme_files = [Output(path, data) for path, data in sorted(assets.items())]
     # Shared with `sitegen check`. Only the search index writes below pagefind/, so the checks
     # (output collisions among them) need not wait for it.
     problems += project_checks(config, loaded, archive, [*outputs, *theme_files], cache.bodies, reuse=cache.reuse)
@@ -168,7 +169,8 @@ def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | Non
         outputs += search_files
         render_problems = [*render_problems, *search_problems]
     outputs += theme_files
-    diagnostics = tuple(sort_diagnostics([*problems, *render_problems]))
+    found = (*problems, *render_problems)  # mostly the last build's very objects in `serve`: compared in C
+    diagnostics = reuse_or_compute(cache.reuse, "diagnostics", (found,), lambda: tuple(sort_diagnostics(found)))
     return BuildResult(tuple(outputs), diagnostics, archive, time.perf_counter() - started)
 
 

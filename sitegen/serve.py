@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 import webbrowser
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -21,10 +22,11 @@ from sitegen.diagnostics import Diagnostic, Level, error, has_errors
 from sitegen.render import Output, theme_dirs
 from sitegen.reuse import Reuse
 from sitegen.serve_client import overlay_html
+from sitegen.serve_files import OutputTable
 from sitegen.serve_http import PreviewServer
-from sitegen.serve_search import DeferredSearchIndex, Key, indexing_unfinished, is_index_file
+from sitegen.serve_search import INDEX_PREFIX, DeferredSearchIndex, Key, indexing_unfinished, is_index_file
 from sitegen.serve_state import WAIT_FOR_BUILD_SECONDS, Broadcaster, SiteState, Snapshot
-from sitegen.watch import ChangeBatch, ChangeKind, Debouncer, Watcher, WatchLayout, is_editor_temp
+from sitegen.watch import ChangeBatch, ChangeKind, Debouncer, Watcher, WatchLayout
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -39,17 +41,6 @@ class Rebuild:
     changed_files: tuple[str, ...]
     milliseconds: float
     diagnostics: tuple[Diagnostic, ...]
-
-
-class _Reported(frozenset[str]):
-    """Content files the watcher reported changed, for load. Names the watcher ignores (editor
-    temporaries, which a full build would still read as captures) are never vouched for."""
-
-    def __contains__(self, rel: object) -> bool:
-        if frozenset.__contains__(self, rel):
-            return True
-        name = str(rel).rpartition("/")[2]
-        return not name.endswith(".md") and is_editor_temp(name)
 
 
 def _counts(diagnostics: tuple[Diagnostic, ...]) -> str:
@@ -80,9 +71,10 @@ class Preview:
         self.config = self._initial_config()
         self._watched = (self.config, WatchLayout.for_config(self.config))
         self._watcher = Watcher(self._watched[1], self._debouncer, poll=poll)
-        self._counted: tuple[dict[str, bytes] | None, int] = (None, 0)
-        self._pages: frozenset[str] = frozenset()
-        """The HTML pages of the last good build (early snapshots drop the pages gone since)."""
+        self._table = OutputTable()
+        """The outputs of the last good build: a rebuild's files are this table patched."""
+        self._shown = OutputTable()
+        """The pages and theme files of the last good build, which a rebuild shows early."""
         self._unloaded: set[str] | None = None
         """Content files (relative to the root) the watcher saw change since the last load; None: unknown."""
         self._server = PreviewServer(host, port, self)
@@ -115,8 +107,8 @@ class Preview:
             covers = self.site.mark_pending()
             started = time.perf_counter()
             config, problems = load_config(self.root)
-            rendered, files = 0, None
-            shown: dict[str, Any] = {}  # its pages, and the build id if they were published early
+            rendered, table, files, changed_files = 0, None, None, None
+            shown: dict[str, Any] = {}  # its early table, and the build id if its pages were published early
             if has_errors(problems):
                 diagnostics = tuple(problems)
             else:
@@ -124,10 +116,13 @@ class Preview:
                     self.search.wanted = None
                     changed, self._unloaded = self._unloaded, None  # a crash below: look at everything
                     result = render_site(config, drafts=self.drafts, cache=self.cache,
-                                         changed=None if changed is None else _Reported(changed),
+                                         changed=None if changed is None else frozenset(changed),
                                          on_pages=partial(self._show_pages, config, covers, shown))
                     self._unloaded = set()
-                    diagnostics, files = result.diagnostics, {o.path: o.data for o in result.outputs}
+                    diagnostics = result.diagnostics
+                    table, changes = self._table.next(result.outputs)
+                    files = table.files
+                    changed_files = None if changes is None else changes.paths()
                     rendered = self.cache.pages.rendered
                     self._bound_caches(len(result.archive.by_key) if result.archive else 0)
                 except Exception as exc:  # our bug, not the user's: report it, keep serving
@@ -138,16 +133,17 @@ class Preview:
                 self.config = config
             search_key = None if failed else self.search.wanted
             snapshot, changed = self._next_snapshot(config, diagnostics, files, failed, search_key,
-                                                    shown.get("build"))
+                                                    shown.get("build"), changed_files)
             if not failed:
-                self._pages = shown.get("pages", self._pages)
+                assert table is not None
+                self._table, self._shown = table, shown.get("pages", self._shown)
             self.site.publish(snapshot, covers)
             self.events.send(snapshot.state())
             seconds = time.perf_counter() - started  # what a reader waited for; the rest is upkeep
             settle_heap()
             self._watch(self.config)
-            pages = self._count_pages(snapshot.files)
-            return Rebuild(not failed, pages, rendered, changed, seconds * 1000, diagnostics)
+            return Rebuild(not failed, self._count_pages(snapshot.files), rendered, changed, seconds * 1000,
+                           diagnostics)
 
     def _note(self, batch: ChangeBatch | None) -> None:
         """Add the batch's content files to those changed since the last load."""
@@ -163,10 +159,10 @@ class Preview:
             self._watched = (config, WatchLayout.for_config(config))
         self._watcher.sync(self._watched[1])
 
-    def _count_pages(self, files: dict[str, bytes]) -> int:
-        if files is not self._counted[0]:
-            self._counted = (files, sum(1 for p in files if p.endswith(".html")))
-        return self._counted[1]
+    def _count_pages(self, files: Mapping[str, bytes]) -> int:
+        if files is self._table.files:
+            return self._table.html_pages
+        return sum(1 for path in files if path.endswith(".html"))  # a failed first build's pages
 
     def _bound_caches(self, documents: int) -> None:
         """Forget superseded parses and bodies once they pile up: every save adds a version."""
@@ -178,31 +174,40 @@ class Preview:
         """Publish a build's pages as soon as they are rendered, and tell the tabs.
 
         At 10,000 articles the exports, feeds, datasets and checks that follow take longer
-        than everything before them. A tab reloads only pages, which are final by now;
-        requests for any other file wait for the whole build, as before. Should the rest of
-        the build fail, the tabs are sent back to the last good site, under the overlay.
+        than everything before them. A tab reloads a page and the theme files it loads
+        (stylesheets, icons), which are final by now; requests for any other file wait for the
+        whole build, as before. Should the rest of the build fail, the tabs are sent back to
+        the last good site, under the overlay.
         """
-        fresh = {o.path: o.data for o in pages}
-        shown["pages"] = frozenset(fresh)
         old = self.site.latest()
+        table, changes = self._shown.next(pages)
+        shown["pages"] = table
         if old is None or old.error_html is not None:
             return  # a first build, or one that may fix a failure: shown whole, as before
-        gone = self._pages - fresh.keys()
-        if not gone and all(old.files.get(p) == d for p, d in fresh.items()):  # identity first, in C
+        if changes is None:
+            gone, fresh = self._shown.files.keys() - table.files.keys(), \
+                [o for o in pages if old.files.get(o.path) != o.data]
+        else:
+            gone, fresh = changes.gone, changes.fresh
+        if not gone and not fresh:
             return
         files = dict(old.files)
-        files.update(fresh)
+        files.update((o.path, o.data) for o in fresh)
         for path in gone:
             files.pop(path, None)
         build = shown["build"] = self._next_build()
-        snapshot = Snapshot(files, build, old.build, False, config, final=shown["pages"])
+        snapshot = Snapshot(files, build, old.build, False, config, final=table.files.keys())
         self.site.publish_early(snapshot, covers)
         self.events.send(snapshot.state())
 
     def _next_snapshot(self, config: Config, diagnostics: tuple[Diagnostic, ...],
                        files: dict[str, bytes] | None, failed: bool,
-                       search_key: Key | None, build: str | None = None) -> tuple[Snapshot, tuple[str, ...]]:
-        """The snapshot after a build: the new files if it succeeded, else the old under an overlay."""
+                       search_key: Key | None, build: str | None = None,
+                       changed_files: list[str] | None = None) -> tuple[Snapshot, tuple[str, ...]]:
+        """The snapshot after a build: the new files if it succeeded, else the old under an overlay.
+
+        `changed_files`: the paths whose bytes changed since the last good build, if known.
+        """
         old = self.site.latest()
         if failed:
             error_html = overlay_html(diagnostics, self._roots(config))
@@ -214,9 +219,12 @@ class Preview:
         # The search index follows the pages by itself (see _index_ready); it never reloads a tab.
         # Unchanged outputs are the very same bytes objects as last time (memoised steps), so
         # identity settles all but a handful of the tens of thousands of files of a large site.
-        changed = tuple(sorted([p for p, data in files.items() if (old_data := before.get(p)) is not data
-                                and old_data != data and not is_index_file(p)]
-                               + [p for p in before.keys() - files.keys() if not is_index_file(p)]))
+        if changed_files is not None and old is not None:
+            changed = tuple(p for p in changed_files if not is_index_file(p))
+        else:
+            changed = tuple(sorted([p for p, data in files.items() if (old_data := before.get(p)) is not data
+                                    and old_data != data and not is_index_file(p)]
+                                   + [p for p in before.keys() - files.keys() if not is_index_file(p)]))
         if old is not None and not changed:
             return Snapshot(old.files, old.build, old.previous, old.css_only, config, None, search_key), ()
         css_only = bool(changed) and all(p.endswith(".css") for p in changed)
@@ -231,7 +239,9 @@ class Preview:
             if snapshot is None or snapshot.search_key != key or index is None:
                 return  # the pages changed again meanwhile; their own index is on its way
             outputs, problems = index
-            files = {p: d for p, d in snapshot.files.items() if not is_index_file(p)}
+            files = dict(snapshot.files)  # copied whole in C; the old index's files dropped after
+            for path in [p for p in files if p.startswith(INDEX_PREFIX)]:
+                del files[path]
             files.update((o.path, o.data) for o in outputs)
             self.site.publish(replace(snapshot, files=files), covers=0)
         for problem in problems:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +28,7 @@ class Snapshot:
     error_html: str | None = None
     search_key: bytes | None = None
     """The key of the search index matching these pages (see serve_search); None: no index."""
-    final: frozenset[str] | None = None
+    final: AbstractSet[str] | None = None
     """Set on an early snapshot (pages rendered, the rest of the build still under way): the
     only files in it that are already this build's; None for a whole build."""
 

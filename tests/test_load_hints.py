@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from sitegen.config import load_config
 from sitegen.load import RACY_NS, _listing, _opened, _read, load_project
-from sitegen.serve import Preview, _Reported
+from sitegen.serve import Preview
 from sitegen.watch import Change, ChangeBatch, ChangeKind
 from tests.test_serve_support import ARTICLE, ARTICLE_URL, copy_mini
 
@@ -42,14 +42,6 @@ def test_a_file_that_cannot_be_read_is_forgotten(tmp_path: Path) -> None:
         _read(path, "a.md", reads, time.time_ns(), changed=frozenset({"a.md"}))
     with pytest.raises(OSError):  # not its old bytes: a full load would not find it either
         _read(path, "a.md", reads, time.time_ns(), changed=frozenset())
-
-
-def test_editor_temporaries_are_never_vouched_for() -> None:
-    reported = _Reported({"content/articles/a.md"})
-    assert "content/articles/a.md" in reported and "content/articles/b.md" not in reported
-    # The watcher ignores these names, but a full build reads them (as captures): always look.
-    assert "content/articles/4913" in reported and "content/articles/capture.pdf.part" in reported
-    assert "content/articles/capture.pdf" not in reported
 
 
 def _listed(folder: Path, reads: dict, now: int) -> list[str]:  # type: ignore[type-arg]

@@ -81,3 +81,21 @@ def test_a_failure_after_the_pages_sends_the_tabs_back_to_the_last_good_site(pre
     assert latest == number + 2, "the pages were shown early, then the failure was sent"
     assert state["build"] == good.build and state["error"], "the tabs go back, under the overlay"
     assert preview.site.current(file=lambda s: PAGE).files[PAGE] == good.files[PAGE]
+
+
+def test_what_a_build_shows_early_is_every_page_and_theme_file_as_the_whole_build_makes_it(tmp_path: Path) -> None:
+    from sitegen.build import render_site
+    from sitegen.config import load_config
+    from sitegen.render import Output
+    from tests.test_serve_support import copy_mini
+
+    config, _ = load_config(copy_mini(tmp_path / "site"))
+    early: list[Output] = []
+    result = render_site(config, on_pages=early.extend)
+    whole = {o.path: o.data for o in result.outputs}
+    shown = {o.path: o.data for o in early}
+    # A reloaded page asks for its stylesheets and icon at once: they must not wait for the feeds.
+    assert {"static/style.css", "static/pygments.css", PAGE} <= shown.keys()
+    assert {p for p in whole if p.endswith(".html")} <= shown.keys()
+    assert "feed.xml" in whole and "feed.xml" not in shown
+    assert all(whole[path] == data for path, data in shown.items()), "an early file differs from the build's"
