@@ -16,9 +16,11 @@ import pickle
 import threading
 import weakref
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from sitegen.config import Config
 from sitegen.diagnostics import Diagnostic, error
+from sitegen.pages import differing
 from sitegen.render import Output
 from sitegen.search import BUNDLE_DIR
 from sitegen.search_process import NICENESS, IndexProcess
@@ -27,30 +29,44 @@ Index = tuple[list[Output], list[Diagnostic]]
 Key = bytes
 
 
-PageDigests = dict[str, tuple[bytes, bytes]]
+@dataclass(frozen=True, slots=True)
+class PageDigests:
+    """The pages a key was taken of, in order, and what each added to the key (path and digest)."""
+
+    pages: tuple[Output, ...] = ()
+    parts: tuple[bytes, ...] = ()
+
+
+def _part(page: Output) -> bytes:
+    return (len(page.path).to_bytes(8, "little") + page.path.encode()
+            + hashlib.blake2b(page.data, digest_size=20).digest())
 
 
 def index_key(pages: Iterable[Output], config: Config, known: PageDigests | None = None) -> tuple[Key, PageDigests]:
     """A digest of everything the index is built from: the rendered pages and the configuration.
 
     Hashing every page again would cost more than the rest of a serve rebuild (a 10,000-article
-    site is hundreds of megabytes), so each page's own digest is taken from `known` while its
-    bytes are the very same object as when it was hashed: unchanged pages keep theirs.
+    site is hundreds of megabytes), so the pages are compared with those `known` digests were
+    taken of, position by position, by identity in C: only the pages that differ are hashed.
     """
-    known = known or {}
-    digests: PageDigests = {}
+    pages = tuple(pages)
+    known = known or PageDigests()
+    if len(known.pages) == len(pages):
+        parts = list(known.parts)
+        for i in differing(known.pages, pages):
+            parts[i] = _part(pages[i])
+    else:
+        parts = [_part(page) for page in pages]
     hasher = hashlib.blake2b(pickle.dumps(config, protocol=5), digest_size=20)
-    for page in pages:
-        entry = known.get(page.path)
-        if entry is None or entry[0] is not page.data:
-            entry = (page.data, hashlib.blake2b(page.data, digest_size=20).digest())
-        digests[page.path] = entry
-        hasher.update(len(page.path).to_bytes(8, "little") + page.path.encode() + entry[1])
-    return hasher.digest(), digests
+    hasher.update(b"".join(parts))
+    return hasher.digest(), PageDigests(pages, tuple(parts))
+
+
+INDEX_PREFIX = f"{BUNDLE_DIR}/"
 
 
 def is_index_file(path: str) -> bool:
-    return path.startswith(f"{BUNDLE_DIR}/")
+    return path.startswith(INDEX_PREFIX)
 
 
 def _lower_priority() -> None:
@@ -97,7 +113,7 @@ class DeferredSearchIndex:
         self._on_ready = on_ready
         self._build_index = build_index or IndexProcess()
         self._thread: threading.Thread | None = None
-        self._digests: PageDigests = {}
+        self._digests = PageDigests()
         self.wanted: Key | None = None
         """The key of the pages of the latest build: what the served index should match."""
 
@@ -143,6 +159,22 @@ class DeferredSearchIndex:
             # thread is a daemon, and an unfinished index is never served.
             self._thread.join(timeout=2)
 
+    def _same_objects(self, index: Index) -> Index:
+        """The index's files as the very objects of the last index, where they did not change,
+        and at the same positions: a rebuild then finds the few that changed by identity
+        (serve_files.py), not by comparing thousands of files. Pagefind names fragments after
+        their contents, so an edited page's fragment takes the place its old one had."""
+        with self._changed:
+            last = next(iter(self._done.values()), ([], []))[0]
+        fresh = {o.path: o for o in index[0]}
+        outputs: list[Output | None] = []
+        for old in last:
+            new = fresh.pop(old.path, None)
+            outputs.append(None if new is None else old if new.data == old.data else new)
+        came = iter(sorted(fresh.values(), key=lambda o: o.path))
+        placed = [o if o is not None else next(came, None) for o in outputs]
+        return [o for o in placed if o is not None] + list(came), index[1]
+
     def _work(self) -> None:
         _lower_priority()
         while True:
@@ -153,7 +185,7 @@ class DeferredSearchIndex:
                 key, pages, config = self._job
                 self._job = None
             try:
-                index = self._build_index(pages, config)
+                index = self._same_objects(self._build_index(pages, config))
             except Exception as exc:  # our bug, not the user's: report it, keep serving
                 index = [], [error("sitegen.toml", 0, 0, "search-index-failed",
                                    f"building the search index crashed: {exc!r}")]

@@ -34,8 +34,38 @@ def test_a_key_from_remembered_digests_equals_a_key_from_scratch(before: dict[st
 def test_an_unchanged_page_is_not_hashed_again_and_a_changed_one_is() -> None:
     old = [Output("a/index.html", b"one"), Output("b/index.html", b"two")]
     key, known = index_key(old, CONFIG)
-    assert index_key(old, CONFIG, known)[1]["a/index.html"] is known["a/index.html"]
+    assert index_key(old, CONFIG, known)[1].parts[0] is known.parts[0]
     new = [old[0], Output("b/index.html", b"three")]
     new_key, digests = index_key(new, CONFIG, known)
-    assert new_key != key and digests["b/index.html"] is not known["b/index.html"]
+    assert new_key != key and digests.parts[0] is known.parts[0] and digests.parts[1] != known.parts[1]
     assert new_key == index_key(new, CONFIG)[0]
+
+
+def test_a_new_index_keeps_the_last_ones_objects_and_places_for_unchanged_files() -> None:
+    from sitegen.serve_search import DeferredSearchIndex
+
+    bundles = iter([
+        [Output("pagefind/entry.json", b"1"), Output("pagefind/fragment/a1.pf", b"a"),
+         Output("pagefind/fragment/b1.pf", b"b")],
+        # Page a edited: its fragment has a new name, which sorts after b's.
+        [Output("pagefind/entry.json", b"2"), Output("pagefind/fragment/b1.pf", b"b"),
+         Output("pagefind/fragment/c9.pf", b"a2"), Output("pagefind/fragment/d1.pf", b"new page")],
+    ])
+    index = DeferredSearchIndex(build_index=lambda pages, config: (next(bundles), []))
+    try:
+        first_key = index_key([Output("a/index.html", b"1")], CONFIG)[0]
+        index([Output("a/index.html", b"1")], CONFIG)
+        assert index.wait_ready(first_key, 10)
+        first = index.result(first_key)
+        second_pages = [Output("a/index.html", b"2")]
+        index(second_pages, CONFIG)
+        second_key = index_key(second_pages, CONFIG)[0]
+        assert index.wait_ready(second_key, 10)
+        first_files, second = first[0] if first else [], index.result(second_key)
+        assert second is not None
+        assert [o.path for o in second[0]] == ["pagefind/entry.json", "pagefind/fragment/c9.pf",
+                                               "pagefind/fragment/b1.pf", "pagefind/fragment/d1.pf"]
+        assert second[0][2] is first_files[2], "an unchanged file is the last index's object, in its place"
+        assert [o.data for o in second[0]] == [b"2", b"a2", b"b", b"new page"]
+    finally:
+        index.close()
