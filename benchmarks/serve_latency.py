@@ -8,7 +8,7 @@ has no articles yet) is copied to a temporary folder, served in-process on an ep
 port, and one article's Markdown is edited again and again:
 
 - rebuild: Preview.build() after the edit, told of it as by the watcher: load + model +
-  render (memoised) + diff;
+  render (memoised) + diff (measured before the watcher starts, so no second build races it);
 - browser: from the file write to the `load` event of the page reloaded by the live-reload
   script in Debian's Chromium, through the real watcher, debounce (~100 ms) and rebuild.
 
@@ -135,11 +135,14 @@ def main() -> int:
         article = first_article(root)
         preview = Preview(root, port=0, out=io.StringIO(), err=io.StringIO())
         try:
-            first = preview.start()
+            first = preview.build()
             preview.settled(preview.site.current())
             print(f"project: {source} ({first.pages} pages; first build {first.milliseconds:.0f} ms)")
             print(f"edited:  {article.relative_to(root)}")
+            # Before the watcher starts: its own rebuild of each edit would race these.
             times, cpu, rendered = measure_rebuilds(preview, article, args.edits)
+            preview.start()
+            preview.settled(preview.site.current())
             print(summary("rebuild after a one-article edit", times))
             # CPU time of the rebuilding thread: what the rebuild costs, whatever else the machine runs.
             print(summary("  of which CPU time of the rebuild", cpu))
