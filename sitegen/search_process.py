@@ -43,19 +43,24 @@ def _serve(connection: Connection) -> None:
     except OSError:
         pass
     pages: dict[str, bytes] = {}
-    while True:
-        try:
-            paths, changed, removed, config = connection.recv()
-        except (EOFError, OSError):
-            return
-        pages.update(changed)
-        for path in removed:
-            pages.pop(path, None)
-        index = index_outputs([Output(path, pages[path]) for path in paths], config)
-        try:
-            connection.send(index)
-        except OSError:
-            return
+    try:
+        while True:
+            try:
+                paths, changed, removed, config = connection.recv()
+            except (EOFError, OSError):
+                return
+            pages.update(changed)
+            for path in removed:
+                pages.pop(path, None)
+            index = index_outputs([Output(path, pages[path]) for path in paths], config)
+            try:
+                connection.send(index)
+            except OSError:
+                return
+    finally:
+        # Leaving anyway: the parent's SIGTERM, sent as it closes the connection, must not
+        # raise inside the interpreter's shutdown (a traceback in the user's terminal).
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 class IndexProcess:
