@@ -17,7 +17,7 @@ from sitegen.config import load_config
 from sitegen.diagnostics import Diagnostic, Level
 from sitegen.diskcache import CACHE_DIR, DiskMemo, remembered_search_index
 from sitegen.parallel import Workers, available_cores
-from sitegen.serve import add_serve_command
+from sitegen.serve_cli import add_serve_command
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 

@@ -128,17 +128,21 @@ class RenderMemo:
         """Per page path, what this build and the last one rendered there."""
         self._last: tuple[list[PageSpec], list[Output | None], tuple[Digest | None, Digest], list[int]] | None = None
         """The last build's specs and, at the same positions, their outputs, its setting, where it rendered none."""
+        self._retired: list[dict[Any, Any]] = []
+        """Generations start_build dropped, freed by release() once the pages are shown."""
         self.rendered = 0
         """Pages rendered by the latest build (the rest came from the memo)."""
         self.reused = 0
 
     def start_build(self, config: Config) -> Environment:
         """Begin a build: snapshot the templates and return the environment to render with."""
-        current, previous, _ = self._generations
+        current, previous, oldest = self._generations
         if current:  # a build that rendered nothing (it crashed early) keeps the older memo
             # Two builds back, so one broken build (say content/ moved away) loses nothing.
             self._generations = ({}, current, previous)
+            self._retired.append(oldest)
         if self._pages[0]:
+            self._retired.append(self._pages[1])
             self._pages = ({}, self._pages[0])
         self.rendered = self.reused = 0
         search_paths = [str(d / "templates") for d in theme_dirs(config)]
@@ -151,6 +155,10 @@ class RenderMemo:
             self._environment, self._templates_key, self._chains = environment, key, {}
             self._all_templates = key
         return self._environment
+
+    def release(self) -> None:
+        """Free what start_build dropped: after a serve's first edit, a whole site's pages."""
+        self._retired = []
 
     def _chain_digest(self, environment: Environment, name: str) -> Digest:
         """Digest of a template and every template it extends, includes or imports.

@@ -32,11 +32,17 @@ class Reuse:
     def __init__(self) -> None:
         self._previous: dict[Hashable, tuple[tuple[Any, ...], Any]] = {}
         self._current: dict[Hashable, tuple[tuple[Any, ...], Any]] = {}
+        self._retired: dict[Hashable, tuple[tuple[Any, ...], Any]] = {}
 
     def start_build(self) -> None:
         # An empty current generation means the last build stopped early: keep the older one.
         if self._current:
-            self._previous, self._current = self._current, {}
+            self._retired, self._previous, self._current = self._previous, self._current, {}
+
+    def release(self) -> None:
+        """Free the generation start_build retired. After a serve's first edit that is a whole
+        build's values, tens of milliseconds to free: called once the pages are shown."""
+        self._retired = {}
 
     def kept(self, step: Hashable, inputs: tuple[Any, ...]) -> Any | None:
         """The value kept for `step` if it was computed from the same inputs, else None."""

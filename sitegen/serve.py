@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
-import ipaddress
-import os
 import secrets
 import sys
 import threading
 import time
-import webbrowser
 from collections.abc import Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
-from sitegen.build import BuildCache, render_site, settle_heap
+from sitegen.build import BuildCache, collector_paused, render_site, settle_heap
 from sitegen.config import Config, load_config
 from sitegen.diagnostics import Diagnostic, Level, error, has_errors
 from sitegen.render import Output, theme_dirs
@@ -24,11 +21,13 @@ from sitegen.reuse import Reuse
 from sitegen.serve_client import overlay_html
 from sitegen.serve_files import OutputTable
 from sitegen.serve_http import PreviewServer
-from sitegen.serve_search import INDEX_PREFIX, DeferredSearchIndex, Key, indexing_unfinished, is_index_file
+from sitegen.serve_search import INDEX_PREFIX, DeferredSearchIndex, Key, is_index_file
 from sitegen.serve_state import WAIT_FOR_BUILD_SECONDS, Broadcaster, SiteState, Snapshot
 from sitegen.watch import ChangeBatch, ChangeKind, Debouncer, Watcher, WatchLayout
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+SWITCH_INTERVAL_SECONDS = 0.0005
+RELOAD_FIRST_SECONDS = 0.25
+"""How long a rebuild that has shown its pages pauses for a reloading tab (see _show_pages)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +67,7 @@ class Preview:
         self._debouncer = Debouncer(on_pending=self.site.mark_pending)
         self._threads: list[threading.Thread] = []
         self._serving = False
+        self._switch_interval: float | None = None
         self.config = self._initial_config()
         self._watched = (self.config, WatchLayout.for_config(self.config))
         self._watcher = Watcher(self._watched[1], self._debouncer, poll=poll)
@@ -102,7 +102,9 @@ class Preview:
         `batch`: what the watcher saw change since the last build. Without one (the first
         build, or a build asked for directly), every content file is looked at again.
         """
-        with self._build_lock:
+        # After an edit, the collector waits for settle_heap below: its passes over what the
+        # rebuild keeps would otherwise cost a tenth of the way to the reloaded page.
+        with self._build_lock, collector_paused() if batch is not None else nullcontext():
             self._note(batch)
             covers = self.site.mark_pending()
             started = time.perf_counter()
@@ -139,7 +141,8 @@ class Preview:
                 self._table, self._shown = table, shown.get("pages", self._shown)
             self.site.publish(snapshot, covers)
             self.events.send(snapshot.state())
-            seconds = time.perf_counter() - started  # what a reader waited for; the rest is upkeep
+            # The rebuild's own time (not the pause for a reloading tab); the rest is upkeep.
+            seconds = time.perf_counter() - started - shown.get("waited", 0.0)
             settle_heap()
             self._watch(self.config)
             return Rebuild(not failed, self._count_pages(snapshot.files), rendered, changed, seconds * 1000,
@@ -196,9 +199,13 @@ class Preview:
         for path in gone:
             files.pop(path, None)
         build = shown["build"] = self._next_build()
-        snapshot = Snapshot(files, build, old.build, False, config, final=table.files.keys())
+        css_only = all(path.endswith(".css") for path in (*gone, *(o.path for o in fresh)))  # swapped in place
+        snapshot = Snapshot(files, build, old.build, css_only, config, final=table.files.keys())
         self.site.publish_early(snapshot, covers)
-        self.events.send(snapshot.state())
+        # The reader first: on two cores the rest of the build would take the CPU and the
+        # interpreter lock from the reloading tab and its requests. It waits for the tab.
+        # (Stylesheets are swapped in place: no tab comes back for those.)
+        shown["waited"] = self.events.send_and_wait_for_a_tab(snapshot.state(), 0 if css_only else RELOAD_FIRST_SECONDS)
 
     def _next_snapshot(self, config: Config, diagnostics: tuple[Diagnostic, ...],
                        files: dict[str, bytes] | None, failed: bool,
@@ -295,6 +302,11 @@ class Preview:
         else:
             print(self._summary(report).replace("last good site", "pages that built"), file=self.out)
         self._watcher.start()
+        # A request or a reload message needs the interpreter lock several times, and a rebuild
+        # holds it for up to the switch interval each time (5 ms by default): while a rebuild
+        # finishes the feeds and checks, a reloading tab's page and stylesheets would wait.
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
         # A file saved during the first build, after it was read, was seen by no watcher: the
         # next build looks at everything once more.
         self._unloaded = None
@@ -318,6 +330,8 @@ class Preview:
         self._server.server_close()
         for thread in self._threads:
             thread.join(timeout=5)
+        if self._switch_interval is not None:
+            sys.setswitchinterval(self._switch_interval)
 
     def __enter__(self) -> Preview:
         self.start()
@@ -325,72 +339,3 @@ class Preview:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _bind_warning(host: str) -> str | None:
-    if host == "127.0.0.1":
-        return None
-    try:
-        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if loopback:
-        return f"warning: serving on {host} instead of the default 127.0.0.1"
-    return (f"warning: serving on {host}: other machines can see this preview, drafts included; "
-            "leave out --host (127.0.0.1) unless you mean it")
-
-
-def cmd_serve(args: argparse.Namespace) -> int:
-    root = Path(args.root).resolve()
-    config, problems = load_config(root)
-    if any(p.code == "config-missing" for p in problems):
-        for problem in problems:
-            print(problem.format(), file=sys.stderr)
-        return EXIT_USAGE
-    warning = _bind_warning(args.host)
-    if warning:
-        print(warning, file=sys.stderr)
-    try:
-        preview = Preview(root, host=args.host, port=args.port, drafts=args.drafts, poll=args.poll)
-    except OSError as exc:
-        print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
-        print("    hint: another server may be using the port; pick one with --port "
-              "(--port 0 takes any free port)", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        preview.start()
-        drafts = " (drafts included)" if args.drafts else ""
-        print(f"serving {config.title!r} at {preview.url}{drafts}; press Ctrl+C to stop", flush=True)
-        if args.open:
-            webbrowser.open(preview.url)
-        threading.Event().wait()  # the work happens in the preview's threads until Ctrl+C
-    except KeyboardInterrupt:
-        pass
-    finally:
-        preview.close()
-    print("\nstopped", file=sys.stderr)
-    if indexing_unfinished():
-        # A search index still being built is of no use now, and finishing it could take
-        # half a minute on a large archive: leave without finalising the interpreter.
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(EXIT_OK)
-    return EXIT_OK
-
-
-def _port(text: str) -> int:
-    if not text.isdigit() or int(text) > 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0–65535)")
-    return int(text)
-
-
-def add_serve_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = commands.add_parser("serve", help="preview the site, rebuilt and reloaded as you edit")
-    parser.add_argument("--root", default=".", help="project folder (default: current folder)")
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    parser.add_argument("--port", type=_port, default=8000, help="port (default: 8000; 0 picks a free one)")
-    parser.add_argument("--open", action="store_true", help="open the site in the default browser")
-    parser.add_argument("--drafts", action="store_true", help="include articles with draft: true")
-    parser.add_argument("--poll", action="store_true",
-                        help="poll for changes instead of native events (Docker, WSL, network drives)")
-    parser.set_defaults(run=cmd_serve)

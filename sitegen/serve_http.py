@@ -222,6 +222,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return None
         broadcaster = self.server.preview.events
         seen = -1
+        broadcaster.stream_opened()
         try:
             self.wfile.write(b"retry: 500\n\n")
             while True:
@@ -237,6 +238,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 self.wfile.flush()
         except OSError:
             return None  # the tab was closed
+        finally:
+            broadcaster.stream_closed()
 
 
 class PreviewServer(ThreadingHTTPServer):

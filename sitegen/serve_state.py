@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -123,13 +124,38 @@ class Broadcaster:
     """The latest state message with a sequence number; event streams wait for a newer one."""
 
     def __init__(self) -> None:
-        self._changed = threading.Condition()
+        self._changed = threading.Condition(threading.RLock())
         self._number = 0
         self._state: dict[str, Any] = {}
         self._closed = False
+        self._streams = self._opened = 0
+        """Event streams open now (closed ones are noticed at their next write), and opened so far."""
+
+    def stream_opened(self) -> None:
+        with self._changed:
+            self._streams += 1
+            self._opened += 1
+            self._changed.notify_all()
+
+    def stream_closed(self) -> None:
+        with self._changed:
+            self._streams -= 1
+
+    def send_and_wait_for_a_tab(self, state: dict[str, Any], timeout: float) -> float:
+        """send(state); then, if a tab is listening, wait until one opens its stream again (a
+        reloaded page does, once its HTML is parsed and its stylesheets asked for), at most
+        `timeout` seconds. Returns the seconds waited."""
+        with self._changed:
+            opened, listening = self._opened, self._streams > 0
+            self.send(state)
+            if not listening:
+                return 0.0
+            started = time.perf_counter()
+            self._changed.wait_for(lambda: self._closed or self._opened > opened, timeout)
+            return time.perf_counter() - started
 
     def send(self, state: dict[str, Any]) -> None:
-        with self._changed:
+        with self._changed:  # reentrant: send_and_wait_for_a_tab holds it
             if state != self._state:
                 self._number += 1
                 self._state = state

@@ -99,3 +99,37 @@ def test_what_a_build_shows_early_is_every_page_and_theme_file_as_the_whole_buil
     assert {p for p in whole if p.endswith(".html")} <= shown.keys()
     assert "feed.xml" in whole and "feed.xml" not in shown
     assert all(whole[path] == data for path, data in shown.items()), "an early file differs from the build's"
+
+
+def test_a_rebuild_that_showed_its_pages_waits_for_a_listening_tab_to_come_back_and_no_longer() -> None:
+    from sitegen.serve_state import Broadcaster
+
+    events = Broadcaster()
+    assert events.send_and_wait_for_a_tab({"build": "1"}, timeout=30) == 0.0, "no tab: no wait"
+    events.stream_opened()  # a tab listens
+    reloaded = threading.Thread(target=lambda: (events.wait(after=1, timeout=30), events.stream_opened()))
+    reloaded.start()  # as the tab's page reloads on the message, its stream opens again
+    waited = events.send_and_wait_for_a_tab({"build": "2"}, timeout=30)
+    reloaded.join(timeout=30)
+    assert 0 < waited < 30, "the wait ends when the tab's stream opens again, not at the timeout"
+    assert events.wait(after=-1, timeout=0) == (2, {"build": "2"})
+    # A tab that never comes back (closed meanwhile) costs the timeout, no more.
+    assert 0.05 <= events.send_and_wait_for_a_tab({"build": "3"}, timeout=0.05) < 5
+
+
+def test_the_collector_is_paused_inside_and_as_it_was_after() -> None:
+    import gc
+
+    from sitegen.build import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled(), "a collector the caller turned off stays off"
+    finally:
+        gc.enable()

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen.serve import Preview, _bind_warning
+from sitegen.serve import Preview
+from sitegen.serve_cli import _bind_warning
 from sitegen.serve_client import EVENTS_PATH
 from sitegen.serve_http import BadTarget, host_allowed, site_path
 from tests.conftest import run_cli
@@ -166,6 +167,17 @@ def test_requests_during_a_rebuild_wait_and_get_complete_pages(tmp_path: Path) -
     assert len(replies) == 8
     for text in replies:
         assert "A freshly added closing line." in text and text.rstrip().endswith("</html>")
+
+
+def test_a_running_preview_hands_the_interpreter_lock_over_quickly_and_restores_it_after(tmp_path: Path) -> None:
+    import sys
+
+    from sitegen.serve import SWITCH_INTERVAL_SECONDS
+
+    before = sys.getswitchinterval()
+    with running(copy_mini(tmp_path / "site", own_theme=False)):
+        assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL_SECONDS)
+    assert sys.getswitchinterval() == before
 
 
 def test_port_in_use_is_a_usage_error(tmp_path: Path) -> None:
