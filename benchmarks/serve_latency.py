@@ -7,10 +7,12 @@ The project (default: this repository's seed archive, or tests/sites/mini when c
 has no articles yet) is copied to a temporary folder, served in-process on an ephemeral
 port, and one article's Markdown is edited again and again:
 
-- rebuild: Preview.build() after the edit, told of it as by the watcher: load + model +
-  render (memoised) + diff (measured before the watcher starts, so no second build races it);
-- browser: from the file write to the `load` event of the page reloaded by the live-reload
-  script in Debian's Chromium, through the real watcher, debounce (~100 ms) and rebuild.
+- rebuild: Preview.build() after the edit, in this process, told of it as by the watcher
+  (no watcher runs, so no second build races it): load + model + render (memoised) + diff;
+- browser: `sitegen serve` in its own process, as users run it, and Debian's Chromium: from
+  the file write to the `load` event of the page reloaded by the live-reload script, through
+  the real watcher, debounce (50 ms quiet) and rebuild; and to the reload message, as an
+  event stream of this process receives it.
 
 Between edits the benchmark waits for the background search index, so runs do not
 overlap. Prints medians, 90th percentiles and maxima in milliseconds; the rebuild's CPU
@@ -23,10 +25,13 @@ import argparse
 import io
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -86,40 +91,74 @@ def measure_rebuilds(preview: Preview, article: Path, edits: int) -> tuple[list[
     return times, cpu, rendered
 
 
-def measure_browser(preview: Preview, article: Path, edits: int) -> tuple[list[float], list[float]]:
-    """(file write → reload message sent, file write → reloaded page's load event) per edit."""
-    from playwright.sync_api import sync_playwright
+def start_server(root: Path) -> tuple[subprocess.Popen[str], str]:
+    """`sitegen serve` in a process of its own, as a user runs it: the browser's client library
+    must not share (and take) the server's interpreter lock. Returns the process and its URL."""
+    server = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", "--root", str(root), "--port", "0"],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=REPO)
+    assert server.stdout is not None
+    for line in server.stdout:
+        if line.startswith("serving "):
+            threading.Thread(target=server.stdout.read, daemon=True).start()  # keep the pipe drained
+            return server, line.split(" at ", 1)[1].split(";")[0].removesuffix(" (drafts included)")
+    raise RuntimeError("sitegen serve did not start")
 
-    sent: list[float] = []
 
-    def follow_messages() -> None:
-        update = preview.events.wait(after=-1, timeout=0)
-        seen = update[0] if update else 0
-        while (update := preview.events.wait(after=seen, timeout=60)) is not None:
-            if update[0] != seen:
-                seen = update[0]
+def wait_for_index(base: str) -> None:
+    """Requests for the search index's files wait until it matches the pages (serve_http.py),
+    for at most a minute each: the first index of a large archive can take longer."""
+    deadline = time.monotonic() + 900
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}pagefind/pagefind-entry.json", timeout=900) as response:
+                response.read()
+                return
+        except urllib.error.HTTPError as error:
+            if error.code != 404 or time.monotonic() > deadline:
+                raise
+
+
+def follow_messages(base: str, sent: list[float]) -> None:
+    """Note when each reload message arrives, as a tab's event stream would see it."""
+    origin = base.split("/", 3)[:3]
+    request = urllib.request.Request("/".join(origin) + "/__sitegen/events")
+    with urllib.request.urlopen(request, timeout=None) as stream:
+        for line in stream:
+            if line.startswith(b"data:"):
                 sent.append(time.perf_counter())
 
-    threading.Thread(target=follow_messages, daemon=True).start()
-    slug = article.name.removesuffix(".md")
-    to_message, to_load = [], []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
-        page = browser.new_page()
-        page.goto(f"{preview.url}articles/{slug}/")
-        page.wait_for_load_state("load")
-        for number in range(edits):
-            with page.expect_event("load", timeout=30_000):
-                started = time.perf_counter()
-                edit(article, number)
-            to_load.append((time.perf_counter() - started) * 1000)
-            to_message.append((min(t for t in sent if t > started) - started) * 1000)
-            assert f"{MARKER} {number}." in page.inner_text("main"), "the reloaded page is stale"
-            preview.settled(preview.site.current())
-        browser.close()
+
+def measure_browser(root: Path, article: Path, edits: int) -> tuple[list[float], list[float]]:
+    """(file write → reload message received, file write → reloaded page's load event) per edit."""
+    from playwright.sync_api import sync_playwright
+
+    server, base = start_server(root)
+    try:
+        wait_for_index(base)
+        sent: list[float] = []
+        threading.Thread(target=follow_messages, args=(base, sent), daemon=True).start()
+        slug = article.name.removesuffix(".md")
+        to_message, to_load = [], []
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                      "--disable-component-update", "--disable-sync", "--no-first-run"])
+            page = browser.new_page()
+            page.goto(f"{base}articles/{slug}/")
+            page.wait_for_load_state("load")
+            for number in range(edits):
+                with page.expect_event("load", timeout=30_000):
+                    started = time.perf_counter()
+                    edit(article, number)
+                to_load.append((time.perf_counter() - started) * 1000)
+                assert f"{MARKER} {number}." in page.inner_text("main"), "the reloaded page is stale"
+                to_message.append((min(t for t in sent if t > started) - started) * 1000)
+                wait_for_index(base)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
     return to_message, to_load
 
 
@@ -128,32 +167,32 @@ def main() -> int:
     parser.add_argument("--root", type=Path, help="project to copy (default: the seed archive)")
     parser.add_argument("--edits", type=int, default=20)
     parser.add_argument("--no-browser", action="store_true", help="only time the rebuilds")
+    parser.add_argument("--no-rebuilds", action="store_true", help="only time the browser")
     args = parser.parse_args()
     source = (args.root or pick_project()).resolve()
     with tempfile.TemporaryDirectory(prefix="sitegen-serve-bench-") as tmp:
         root = copy_project(source, Path(tmp) / "site")
         article = first_article(root)
-        preview = Preview(root, port=0, out=io.StringIO(), err=io.StringIO())
-        try:
-            first = preview.build()
-            preview.settled(preview.site.current())
-            print(f"project: {source} ({first.pages} pages; first build {first.milliseconds:.0f} ms)")
-            print(f"edited:  {article.relative_to(root)}")
-            # Before the watcher starts: its own rebuild of each edit would race these.
-            times, cpu, rendered = measure_rebuilds(preview, article, args.edits)
-            preview.start()
-            preview.settled(preview.site.current())
-            print(summary("rebuild after a one-article edit", times))
-            # CPU time of the rebuilding thread: what the rebuild costs, whatever else the machine runs.
-            print(summary("  of which CPU time of the rebuild", cpu))
-            print(f"{'pages re-rendered per edit':<40} median {statistics.median(rendered):7.0f}"
-                  f"      of {first.pages}")
-            if not args.no_browser:
-                to_message, to_load = measure_browser(preview, article, args.edits)
-                print(summary("edit to reload message (debounce+build)", to_message))
-                print(summary("edit to reloaded page (Chromium)", to_load))
-        finally:
-            preview.close()
+        print(f"project: {source}")
+        print(f"edited:  {article.relative_to(root)}")
+        if not args.no_rebuilds:
+            preview = Preview(root, port=0, out=io.StringIO(), err=io.StringIO())
+            try:
+                first = preview.build()
+                preview.settled(preview.site.current())
+                print(f"{first.pages} pages; first build {first.milliseconds:.0f} ms")
+                times, cpu, rendered = measure_rebuilds(preview, article, args.edits)
+                print(summary("rebuild after a one-article edit", times))
+                # CPU time of the rebuilding thread: what the rebuild costs, whatever else the machine runs.
+                print(summary("  of which CPU time of the rebuild", cpu))
+                print(f"{'pages re-rendered per edit':<40} median {statistics.median(rendered):7.0f}"
+                      f"      of {first.pages}")
+            finally:
+                preview.close()
+        if not args.no_browser:
+            to_message, to_load = measure_browser(root, article, args.edits)
+            print(summary("edit to reload message (debounce+build)", to_message))
+            print(summary("edit to reloaded page (Chromium)", to_load))
     return 0
 
 
