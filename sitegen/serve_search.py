@@ -88,7 +88,7 @@ def _finish_before_exit() -> None:
     A daemon thread still running when Python finalises is stopped where it next takes the
     interpreter lock; inside a C extension (cbor2, while a bundle is canonicalised) that
     aborts the process. atexit handlers run before that point. `sitegen serve` does not
-    wait here on Ctrl+C: it leaves without finalising (see serve.cmd_serve).
+    wait here on Ctrl+C: it leaves without finalising (see serve_cli.cmd_serve).
     """
     for thread in list(_RUNNING):
         thread.join()
