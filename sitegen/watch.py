@@ -29,6 +29,10 @@ from sitegen.render import BUILTIN_THEMES
 QUIET_SECONDS = 0.05
 """A burst of events ends after this long without a new one (an editor's save is one burst:
 vim, JetBrains and gedit save patterns take a few milliseconds, see tests/test_watch.py)."""
+SAVED_QUIET_SECONDS = 0.01
+"""The shorter wait once every file in the burst has been saved whole: its last event closed
+it after writing or renamed it into place, which is how each editor's save ends. The burst
+can still grow (a "save all" writes files one after another); a later event restarts it."""
 LONGEST_SECONDS = 2.0
 """A stream of events that never goes quiet is still rebuilt this often."""
 POLL_SECONDS = 0.5
@@ -120,20 +124,26 @@ class Debouncer:
     """Collects relevant paths from watcher threads; hands the builder one batch per burst.
 
     A path seen deleted but missing when the burst ends gets one more quiet period to come
-    back: editors that save by renaming leave the file absent for a moment.
+    back: editors that save by renaming leave the file absent for a moment. A burst whose
+    every path was last seen saved whole ends after the shorter `saved_quiet`.
     """
 
     def __init__(self, on_pending: Callable[[], None] | None = None, quiet: float = QUIET_SECONDS,
-                 longest: float = LONGEST_SECONDS) -> None:
+                 longest: float = LONGEST_SECONDS, saved_quiet: float = SAVED_QUIET_SECONDS) -> None:
         self._changed = threading.Condition()
         self._paths: dict[Path, tuple[ChangeKind, bool]] = {}
         """path -> (kind, existed before the burst, as far as the events tell)."""
+        self._unsaved: set[Path] = set()
+        """Paths whose last event was not the end of a save (a write still open, a deletion)."""
         self._first = self._last = 0.0
         self._closed = False
         self._on_pending = on_pending
-        self.quiet, self.longest = quiet, longest
+        self.quiet, self.longest, self.saved_quiet = quiet, longest, min(saved_quiet, quiet)
 
-    def add(self, path: Path, kind: ChangeKind, created: bool = False) -> None:
+    def add(self, path: Path, kind: ChangeKind, created: bool = False, saved: bool = False,
+            gone: bool = False) -> None:
+        """Note an event on `path`: `saved` when it ends a save (closed after writing, renamed
+        into place), `gone` when it removed the path (deleted, renamed away)."""
         with self._changed:
             if self._closed:
                 return
@@ -144,6 +154,12 @@ class Debouncer:
             self._last = now
             if path not in self._paths:
                 self._paths[path] = (kind, not created)
+            if saved or (gone and not self._paths[path][1]):
+                # A file made and removed within the burst is a save's temporary file (sed -i,
+                # Kate, Qt's QSaveFile): nothing to wait for.
+                self._unsaved.discard(path)
+            else:
+                self._unsaved.add(path)
             self._changed.notify_all()
         if starting and self._on_pending:
             self._on_pending()
@@ -157,7 +173,8 @@ class Debouncer:
         """Wait until no event came for `quiet` seconds (or `longest` passed); False if closed."""
         while not self._closed:
             now = time.monotonic()
-            due = min(self._last + self.quiet, self._first + self.longest)
+            quiet = self.quiet if self._unsaved else self.saved_quiet
+            due = min(self._last + quiet, self._first + self.longest)
             if now >= due:
                 return True
             self._changed.wait(due - now)
@@ -170,18 +187,23 @@ class Debouncer:
                 return None
             if not self._wait_quiet():
                 return None
-            if any(not path.exists() for path in self._paths):
-                # A missing file may be mid-save: give it one more quiet period to come back.
+            if any(existed and not path.exists() for path, (_, existed) in self._paths.items()):
+                # A missing file may be mid-save: give it one more (full) quiet period to come back.
                 self._first = self._last = time.monotonic()
+                self._unsaved.update(self._paths)
                 if not self._wait_quiet():
                     return None
             paths, self._paths = self._paths, {}
+            self._unsaved.clear()
         changes = []
         for path, (kind, existed) in sorted(paths.items()):
             exists = path.exists()
             action = "deleted" if not exists else "changed" if existed else "added"
             changes.append(Change(path, kind, action))
-        return ChangeBatch(tuple(changes))
+        # Files made and removed within the burst changed nothing; they are only reported when
+        # nothing else is, because the pending mark needs a build to answer it.
+        lasting = [c for c in changes if c.action != "deleted" or paths[c.path][1]]
+        return ChangeBatch(tuple(lasting or changes))
 
 
 class _Relay(FileSystemEventHandler):
@@ -194,9 +216,11 @@ class _Relay(FileSystemEventHandler):
             return  # opened/accessed/attribute events: our own builds read files too
         if event.event_type == EVENT_TYPE_MODIFIED and event.is_directory:
             return  # a folder's mtime changes with every file event inside it, reported separately
-        self.watcher.notice(Path(str(event.src_path)), event.event_type == EVENT_TYPE_CREATED)
+        kind = event.event_type
+        self.watcher.notice(Path(str(event.src_path)), kind == EVENT_TYPE_CREATED, saved=kind == EVENT_TYPE_CLOSED,
+                            gone=kind in (EVENT_TYPE_DELETED, EVENT_TYPE_MOVED))
         if event.event_type == EVENT_TYPE_MOVED:
-            self.watcher.notice(Path(str(event.dest_path)), True)
+            self.watcher.notice(Path(str(event.dest_path)), True, saved=not event.is_directory)
 
 
 class Watcher:
@@ -209,10 +233,10 @@ class Watcher:
         self._watches: dict[tuple[Path, bool], ObservedWatch] = {}
         self._relay = _Relay(self)
 
-    def notice(self, path: Path, created: bool) -> None:
+    def notice(self, path: Path, created: bool, saved: bool = False, gone: bool = False) -> None:
         kind = classify(path, self.layout)
         if kind is not ChangeKind.IGNORED:
-            self.debouncer.add(path, kind, created)
+            self.debouncer.add(path, kind, created, saved, gone)
 
     def sync(self, layout: WatchLayout) -> None:
         """Observe exactly the folders the layout names now (theme folders can come and go)."""

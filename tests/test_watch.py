@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -100,6 +102,57 @@ def test_debouncer_tells_pending_once_per_burst_and_closes() -> None:
     assert debouncer.take() is None
 
 
+def _timed_take(debouncer: Debouncer) -> tuple[list[tuple[str, str]], float]:
+    started = time.monotonic()
+    batch = debouncer.take(timeout=5)
+    assert batch is not None
+    return [(c.path.name, c.action) for c in batch.changes], time.monotonic() - started
+
+
+def test_a_burst_of_whole_saves_ends_after_the_short_quiet(tmp_path: Path) -> None:
+    article = tmp_path / "a.md"
+    article.write_text("x")
+    debouncer = Debouncer(quiet=20, saved_quiet=0.01)
+    debouncer.add(article, ChangeKind.CONTENT)              # modified: the write is still open
+    debouncer.add(article, ChangeKind.CONTENT, saved=True)  # closed after writing
+    changes, took = _timed_take(debouncer)
+    assert changes == [("a.md", "changed")]
+    assert took < 10, "a saved file waited for the full quiet period"
+
+
+def test_an_unfinished_write_keeps_the_full_quiet(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.md", tmp_path / "b.md"
+    first.write_text("x")
+    second.write_text("x")
+    debouncer = Debouncer(quiet=0.3, saved_quiet=0.01)
+    debouncer.add(first, ChangeKind.CONTENT, saved=True)
+    debouncer.add(second, ChangeKind.CONTENT)  # still open: the burst is not over
+    changes, took = _timed_take(debouncer)
+    assert changes == [("a.md", "changed"), ("b.md", "changed")]
+    assert took >= 0.3
+
+
+def test_a_deleted_file_gets_the_full_quiet_and_one_more(tmp_path: Path) -> None:
+    debouncer = Debouncer(quiet=0.2, saved_quiet=0.01)
+    debouncer.add(tmp_path / "a.md", ChangeKind.CONTENT, gone=True)
+    changes, took = _timed_take(debouncer)
+    assert changes == [("a.md", "deleted")]
+    assert took >= 0.4
+
+
+def test_a_temporary_file_made_and_renamed_away_is_not_waited_for(tmp_path: Path) -> None:
+    article, temp = tmp_path / "a.md", tmp_path / "a.md.Xy12Qz"  # QSaveFile's name: not a known temporary
+    article.write_text("new")
+    debouncer = Debouncer(quiet=20, saved_quiet=0.01)
+    debouncer.add(temp, ChangeKind.CONTENT, created=True)
+    debouncer.add(temp, ChangeKind.CONTENT, saved=True)
+    debouncer.add(temp, ChangeKind.CONTENT, gone=True)                 # renamed away...
+    debouncer.add(article, ChangeKind.CONTENT, created=True, saved=True)  # ...into place
+    changes, took = _timed_take(debouncer)
+    assert changes == [("a.md", "added")]  # the events cannot tell that a.md existed before
+    assert took < 10
+
+
 def _site(tmp_path: Path) -> tuple[Path, WatchLayout]:
     root = tmp_path / "site"
     (root / "content" / "articles").mkdir(parents=True)
@@ -107,9 +160,9 @@ def _site(tmp_path: Path) -> tuple[Path, WatchLayout]:
     return root, WatchLayout.for_config(Config.for_tests(root))
 
 
-def _watch(layout: WatchLayout, save) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+def _watch(layout: WatchLayout, save, debouncer: Debouncer | None = None) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
     """Run `save()` under a real watcher; the one batch it causes as (name, kind, action)."""
-    debouncer = Debouncer(quiet=0.15)
+    debouncer = debouncer or Debouncer(quiet=0.15)
     watcher = Watcher(layout, debouncer)
     watcher.start()
     try:
@@ -193,3 +246,39 @@ def test_polling_watcher_sees_changes_too(tmp_path: Path) -> None:
     finally:
         watcher.stop()
     assert batch is not None and [(c.path.name, c.action) for c in batch.changes] == [("a.md", "added")]
+
+
+def _plain_write(article: Path) -> None:  # VS Code, Emacs after its first save, most tools
+    article.write_text("new")
+
+
+def _qsavefile_write(article: Path) -> None:  # Kate, sed -i: a temporary of any name, renamed into place
+    temp = article.with_name("a.md.Xy12Qz")
+    temp.write_text("new")
+    os.rename(temp, article)
+
+
+def _gedit_write(article: Path) -> None:
+    temp = article.with_name(".goutputstream-ABC123")
+    temp.write_text("new")
+    os.rename(temp, article)
+
+
+def _vim_write(article: Path) -> None:
+    backup = article.with_name("a.md~")
+    os.rename(article, backup)
+    article.write_text("new")
+    backup.unlink()
+
+
+@pytest.mark.parametrize("save", [_plain_write, _qsavefile_write, _gedit_write, _vim_write])
+def test_real_saves_end_their_burst_without_the_full_quiet(tmp_path: Path, save: Callable[[Path], None]) -> None:
+    """The events that end each editor's save arrive, so a save is built without waiting 20 s."""
+    root, layout = _site(tmp_path)
+    article = root / "content" / "articles" / "a.md"
+    article.write_text("old")
+    started = time.monotonic()
+    changes = _watch(layout, lambda: save(article), Debouncer(quiet=20, saved_quiet=0.05))
+    assert time.monotonic() - started < 10, "the save was not recognised as finished"
+    assert [name for name, _, _ in changes] == ["a.md"]
+    assert article.read_text() == "new"
