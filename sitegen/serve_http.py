@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 from sitegen.search import BUNDLE_DIR
+from sitegen.serve_assets import cache_control, versioned_assets
 from sitegen.serve_client import EVENTS_PATH, inject
 from sitegen.serve_state import Snapshot
 
@@ -196,12 +197,17 @@ class PreviewHandler(BaseHTTPRequestHandler):
         # Without a 404.html, a bare page still carries the script, so the overlay can show.
         body = snapshot.files[answer.file] if answer.file else NOT_FOUND_PAGE
         kind = content_type(answer.file or "404.html")
+        caching = "no-store"  # a preview must never show a stale copy
         if kind.startswith("text/html"):
+            if answer.status == HTTPStatus.OK and answer.file:  # a 404's relative URLs depend on where it is shown
+                body = versioned_assets(body, answer.file, snapshot.files, snapshot.config.base_path)
             body = inject(body, snapshot.build)
+        elif answer.status == HTTPStatus.OK:
+            caching = cache_control(query, body)
         self.send_response(answer.status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")  # a preview must never show a stale copy
+        self.send_header("Cache-Control", caching)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
         if not head:

@@ -87,3 +87,22 @@ def test_stylesheet_change_applies_without_navigation(page, preview: Preview) ->
                      encoding="utf-8")
     page.wait_for_function("() => getComputedStyle(document.body).outlineWidth === '7px'")
     assert page.evaluate("window.marker") == "kept", "the page was not reloaded"
+
+
+STYLESHEETS_FETCHED = """() => performance.getEntriesByType('resource')
+    .filter(r => r.initiatorType === 'link' && r.name.includes('.css') && r.transferSize > 0).length"""
+
+
+def test_a_reload_fetches_only_what_changed(page, preview: Preview) -> None:  # type: ignore[no-untyped-def]
+    """Stylesheets are loaded by content version: kept across a reload, fetched again once changed."""
+    edit(preview.root / ARTICLE, "with `code` and *emphasis*.", "with `code` and a first new sentence.")
+    expect(page.locator("main")).to_contain_text("a first new sentence")
+    page.wait_for_function("() => document.readyState === 'complete'")
+    assert page.evaluate(STYLESHEETS_FETCHED) == 0, "an unchanged stylesheet was fetched again"
+    # A stylesheet and an article changed in one save: the page reloads and loads the new sheet.
+    style = preview.root / "themes/default/static/style.css"
+    style.write_text(style.read_text(encoding="utf-8") + "\nbody { outline: 5px solid rgb(1, 2, 3); }\n",
+                     encoding="utf-8")
+    edit(preview.root / ARTICLE, "a first new sentence", "a second new sentence")
+    expect(page.locator("main")).to_contain_text("a second new sentence")
+    page.wait_for_function("() => getComputedStyle(document.body).outlineWidth === '5px'")
