@@ -58,9 +58,9 @@ class OutputTable:
                 fresh.append(new)
         if not fresh:
             return OutputTable(outputs, self.files, self.html_pages), Changes([], set())
-        files = dict(self.files)  # a new dict: a published snapshot's files never change under it
-        for path in gone:
-            del files[path]
+        # A new dict: a published snapshot's files never change under it. Without holes from
+        # deletions, so that the next copy of it is one block copy, not an insert per item.
+        files = {p: d for p, d in self.files.items() if p not in gone} if gone else dict(self.files)
         files.update((o.path, o.data) for o in fresh)
         if len(files) != len(outputs):  # two outputs share a path now (the checks report it)
             return OutputTable.of(outputs), None
