@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable, Container, Iterator
+from collections.abc import Callable, Collection, Container, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+
+from jinja2 import Environment
 
 from sitegen.authoring.jsonschema import schema_outputs
 from sitegen.checks_project import project_checks
@@ -21,8 +23,8 @@ from sitegen.graph import Archive, build_archive
 from sitegen.load import load_project, load_theme_assets
 from sitegen.markdown.highlight import pygments_css
 from sitegen.memo import RenderMemo
-from sitegen.page_inputs import record_pages
-from sitegen.pages import plan_pages
+from sitegen.page_inputs import page_at, record_pages
+from sitegen.pages import PageSpec, plan_pages
 from sitegen.parallel import Workers, in_background
 from sitegen.render import Output, render_pages, theme_dirs
 from sitegen.reuse import Reuse, reuse_or_compute
@@ -135,10 +137,23 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _render_first(archive: Archive, environment: Environment, specs: list[PageSpec], theme_files: list[Output],
+                  show: Callable[[list[Output]], None]) -> None:
+    """Render `specs` on their own (no memo: the whole render that follows keeps its own
+    count) and show them, unless one fails; the whole render reports its problems."""
+    if not specs:
+        return
+    pages, problems = render_pages(environment, specs, archive.config)
+    if not problems:
+        show([*pages, *theme_files])
+
+
 def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | None = None,
                 progress: Callable[[int, int], None] | None = None,
                 workers: Workers | None = None, changed: Container[str] | None = None,
-                on_pages: Callable[[list[Output]], None] | None = None) -> BuildResult:
+                on_pages: Callable[[list[Output]], None] | None = None,
+                first_paths: Callable[[], Collection[str]] | None = None,
+                on_first: Callable[[list[Output]], None] | None = None) -> BuildResult:
     """Everything but writing: the site as a list of outputs, with every problem found.
 
     `changed`: the content files (relative to the project) that `serve`'s watcher saw change
@@ -146,6 +161,9 @@ def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | Non
     `on_pages`: called with the HTML pages and the theme's files as soon as the pages are
     rendered, if nothing has failed by then, so `serve` can show a page and what it loads
     (stylesheets, icons) while the exports, feeds and checks are still made.
+    `first_paths`, `on_first`: before that, as soon as the model is built, the article and
+    entity pages at these site paths (those open in `serve`'s tabs) are planned and rendered
+    alone, as a single build makes them, and handed to `on_first` with the theme's files.
     """
     started = time.perf_counter()
     cache = cache or BuildCache()
@@ -161,6 +179,12 @@ def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | Non
     gc.freeze()
     problems = [*loaded.diagnostics, *problems]
     environment = cache.pages.start_build(config)
+    assets = load_theme_assets(theme_dirs(config))
+    assets["static/pygments.css"] = pygments_css().encode("utf-8")
+    theme_files = [Output(path, data) for path, data in sorted(assets.items())]
+    if first_paths is not None and on_first is not None and not has_errors(problems):
+        _render_first(archive, environment, [*filter(None, map(partial(page_at, archive), first_paths()))],
+                      theme_files, on_first)
     # The search page and every page's publishing metadata (JSON-LD, feeds, search flags).
     specs = publish_context(archive, [*plan_pages(archive, partial(record_pages, reuse=cache.reuse), cache.reuse),
                                       *search_page(config)])
@@ -168,9 +192,6 @@ def render_site(config: Config, *, drafts: bool = False, cache: BuildCache | Non
     # Pages rendered in worker processes could not be remembered here: the memo serves serial builds.
     memo = cache.pages if workers.jobs <= 1 else None
     pages, render_problems = render_pages(environment, specs, config, progress, memo, workers)
-    assets = load_theme_assets(theme_dirs(config))
-    assets["static/pygments.css"] = pygments_css().encode("utf-8")
-    theme_files = [Output(path, data) for path, data in sorted(assets.items())]
     if on_pages is not None and not has_errors([*problems, *render_problems]):
         on_pages([*pages, *theme_files])
     cache.pages.release()  # what the last builds kept and this one no longer needs: freed after the pages

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import partial
 from itertools import chain
-from operator import attrgetter
+from operator import attrgetter, is_
 from typing import Any
 
 from sitegen import model as m
@@ -248,6 +249,21 @@ def _plan(archive: Archive, document: m.Document, shared: _Shared) -> tuple[Page
         view, reads = _entity_inputs(archive, document, shared)
         spec = _published(view, entity_page(view, entity=document))
     return spec, reads()
+
+
+def page_at(archive: Archive, path: str) -> PageSpec | None:
+    """The page of the article or entity at site path `path` ('articles/x/'), planned as a
+    single build plans it; None where no record of the archive has that page."""
+    parts = path.split("/")
+    if len(parts) != 3 or parts[2]:
+        return None
+    collection = parts[0]
+    record = archive.by_key.get((collection, parts[1]))
+    if isinstance(record, m.Article) and any(map(partial(is_, record), archive.articles)):
+        return _published(archive, article_page(archive, record))
+    if isinstance(record, m.Entity) and any(map(partial(is_, record), archive.entities.get(collection, ()))):
+        return _published(archive, entity_page(archive, record))
+    return None
 
 
 def _records(archive: Archive) -> Iterator[tuple[Key, m.Document]]:

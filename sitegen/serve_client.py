@@ -61,7 +61,8 @@ CLIENT_SCRIPT = """
     }
     host.shadowRoot.innerHTML = "<style>%(style)s</style>" + markup;
   }
-  const events = new EventSource(%(events)s);
+  // The page it is on: the server renders the pages open in tabs before the others.
+  const events = new EventSource(%(events)s + "?page=" + encodeURIComponent(location.pathname));
   events.onmessage = (message) => {
     const state = JSON.parse(message.data);
     showOverlay(state.error);

@@ -13,7 +13,7 @@ from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, unquote_to_bytes, urlsplit
+from urllib.parse import quote, unquote, unquote_to_bytes, urlsplit
 
 from sitegen.search import BUNDLE_DIR
 from sitegen.serve_assets import cache_control, versioned_assets
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 HEARTBEAT_SECONDS = 15.0
 """An idle event stream sends a comment this often, which also notices closed tabs."""
+MAX_PAGE_PARAM = 2048
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
 TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
          ".js": "text/javascript; charset=utf-8", ".json": "application/json",
@@ -98,6 +99,19 @@ def resolve(path: str, query: str, base_path: str, files: Mapping[str, bytes]) -
     if f"{relative}/index.html" in files:
         return Answer(HTTPStatus.MOVED_PERMANENTLY, location=quote(path + "/") + suffix)
     return Answer(HTTPStatus.NOT_FOUND, "404.html" if "404.html" in files else None)
+
+
+def tab_page(query: str, base_path: str) -> str | None:
+    """The site path ('articles/x/') of the page whose tab opened an event stream with this
+    query ('page=' and its URL path, percent-encoded); None if it names none of the site."""
+    pages = [value for key, _, value in (part.partition("=") for part in query.split("&")) if key == "page"]
+    if len(pages) != 1 or len(pages[0]) > MAX_PAGE_PARAM:
+        return None
+    try:
+        path, _ = site_path(unquote(pages[0]))
+    except BadTarget:
+        return None
+    return path[len(base_path):] if path.startswith(base_path) else None
 
 
 def content_type(path: str) -> str:
@@ -181,7 +195,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         except BadTarget as exc:
             return self._refuse(HTTPStatus.BAD_REQUEST, str(exc))
         if path == EVENTS_PATH:
-            return self._events(head, port)
+            return self._events(head, port, query)
         snapshot = preview.site.current(file=partial(_found, path, query))
         answer = resolve(path, query, snapshot.config.base_path, snapshot.files)
         if path.startswith(f"{snapshot.config.base_path}{BUNDLE_DIR}/"):
@@ -214,7 +228,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.wfile.write(body)
         return None
 
-    def _events(self, head: bool, port: int) -> None:
+    def _events(self, head: bool, port: int, query: str) -> None:
         origin = self.headers.get("Origin")
         if origin is not None:
             parts = urlsplit(origin)
@@ -228,7 +242,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return None
         broadcaster = self.server.preview.events
         seen = -1
-        broadcaster.stream_opened()
+        page = tab_page(query, self.server.preview.config.base_path)
+        broadcaster.stream_opened(page)
         try:
             self.wfile.write(b"retry: 500\n\n")
             while True:
@@ -245,7 +260,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         except OSError:
             return None  # the tab was closed
         finally:
-            broadcaster.stream_closed()
+            broadcaster.stream_closed(page)
 
 
 class PreviewServer(ThreadingHTTPServer):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -130,16 +131,29 @@ class Broadcaster:
         self._closed = False
         self._streams = self._opened = 0
         """Event streams open now (closed ones are noticed at their next write), and opened so far."""
+        self._pages: Counter[str] = Counter()
+        """The site paths ('articles/x/') of the pages whose tabs have a stream open now."""
 
-    def stream_opened(self) -> None:
+    def stream_opened(self, page: str | None = None) -> None:
         with self._changed:
             self._streams += 1
             self._opened += 1
+            if page is not None:
+                self._pages[page] += 1
             self._changed.notify_all()
 
-    def stream_closed(self) -> None:
+    def stream_closed(self, page: str | None = None) -> None:
         with self._changed:
             self._streams -= 1
+            if page is not None:
+                self._pages[page] -= 1
+                if self._pages[page] <= 0:
+                    del self._pages[page]
+
+    def open_pages(self) -> list[str]:
+        """The site paths of the pages open in tabs now, in a stable order."""
+        with self._changed:
+            return sorted(self._pages)
 
     def send_and_wait_for_a_tab(self, state: dict[str, Any], timeout: float) -> float:
         """send(state); then, if a tab is listening, wait until one opens its stream again (a

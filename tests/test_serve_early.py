@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
+
 from sitegen.config import Config
 from sitegen.serve import Preview
 from sitegen.serve_state import SiteState, Snapshot
@@ -99,6 +101,61 @@ def test_what_a_build_shows_early_is_every_page_and_theme_file_as_the_whole_buil
     assert {p for p in whole if p.endswith(".html")} <= shown.keys()
     assert "feed.xml" in whole and "feed.xml" not in shown
     assert all(whole[path] == data for path, data in shown.items()), "an early file differs from the build's"
+
+
+def test_the_pages_open_in_tabs_are_rendered_first_as_the_whole_build_makes_them(tmp_path: Path) -> None:
+    from sitegen.build import render_site
+    from sitegen.config import load_config
+    from sitegen.render import Output
+    from tests.test_serve_support import copy_mini
+
+    config, _ = load_config(copy_mini(tmp_path / "site"))
+    open_pages = [ARTICLE_URL, "people/vladimir-putin/", "articles/", "", "no/such/", "articles/2019-01-draft/",
+                  "people/vladimir-putin", "search/"]
+    first: list[Output] = []
+    result = render_site(config, first_paths=lambda: open_pages, on_first=first.extend)
+    whole = {o.path: o.data for o in result.outputs}
+    pages = sorted(o.path for o in first if o.path.endswith(".html"))
+    # Only article and entity pages go first (a listing needs every record planned); drafts have none.
+    assert pages == [PAGE, "people/vladimir-putin/index.html"]
+    assert {"static/style.css", "static/pygments.css"} <= {o.path for o in first}
+    assert all(whole[o.path] == o.data for o in first), "a page shown first differs from the build's"
+
+
+def test_a_tab_gets_its_page_before_the_rest_of_the_rebuild(preview: Preview, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sitegen.serve
+
+    monkeypatch.setattr(sitegen.serve, "RELOAD_FIRST_SECONDS", 30.0)  # the rebuild waits for this test's "tab"
+    assert preview.build().succeeded
+    before = preview.site.latest()
+    assert before is not None
+    number, _ = _message(preview)
+    preview.events.stream_opened(ARTICLE_URL)  # a tab on the article listens
+    seen: dict[str, object] = {}
+
+    def tab() -> None:
+        update = preview.events.wait(after=number, timeout=30)
+        assert update is not None
+        seen["page"] = preview.site.current(file=lambda s: PAGE)
+        seen["feed"] = preview.site.current(timeout=0, file=lambda s: "feed.xml")
+        preview.events.stream_opened(ARTICLE_URL)  # the reloaded page listens again: the rebuild goes on
+
+    reloading = threading.Thread(target=tab)
+    reloading.start()
+    edit(preview.root / ARTICLE, "with `code` and *emphasis*.", "with `code` and words for the tab.")
+    report = preview.build()
+    reloading.join(timeout=30)
+    assert report.succeeded and report.milliseconds < 30_000, "the pause for the tab is not the rebuild's time"
+    page, feed = seen["page"], seen["feed"]
+    assert isinstance(page, Snapshot) and isinstance(feed, Snapshot)
+    assert page.final is not None and PAGE in page.final and "feed.xml" not in page.final
+    assert "index.html" not in page.final, "the open page came first, before the other pages"
+    assert b"words for the tab" in page.files[PAGE]
+    assert feed.build == before.build, "the rest of the site waited for the whole rebuild"
+    after = preview.site.latest()
+    assert after is not None and after.build == page.build and after.files[PAGE] == page.files[PAGE]
+    assert _message(preview)[0] == number + 1, "the tabs were told once"
+    assert served(preview) == full_build(preview.root)
 
 
 def test_a_rebuild_that_showed_its_pages_waits_for_a_listening_tab_to_come_back_and_no_longer() -> None:

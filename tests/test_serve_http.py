@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import socket
 import threading
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from sitegen.serve import Preview
 from sitegen.serve_cli import _bind_warning
 from sitegen.serve_client import EVENTS_PATH
-from sitegen.serve_http import BadTarget, host_allowed, site_path
+from sitegen.serve_http import BadTarget, host_allowed, site_path, tab_page
 from tests.conftest import run_cli
 from tests.test_serve_support import ARTICLE, ARTICLE_URL, copy_mini, fetch, first_event, running
 
@@ -125,6 +126,34 @@ def test_event_stream_checks_origin(preview: Preview) -> None:
     assert first_event(preview, {"Origin": f"http://localhost:{preview.port}"})["build"] == state["build"]
     for origin in ("https://evil.example", "null", f"http://evil.example:{preview.port}"):
         assert fetch(preview, EVENTS_PATH, headers={"Origin": origin}).status == 403
+
+
+@pytest.mark.parametrize(("query", "page"), [
+    ("page=%2Fmini%2Farticles%2Fx%2F", "articles/x/"),
+    ("x=1&page=%2Fmini%2F", ""),
+    ("page=%2Fmini%2Fpeople%2F%25C3%25A9lise%2F", "people/élise/"),  # location.pathname is itself encoded
+    ("page=%2Fother%2Farticles%2Fx%2F", None),                       # not under the base path
+    ("page=%2Fmini%2F..%2Fsitegen.toml", None),
+    ("page=mini%2Fx%2F", None),
+    ("page=%2Fmini%2Fa%2F&page=%2Fmini%2Fb%2F", None),
+    ("", None),
+    ("page=" + "a" * 5000, None),
+])
+def test_tab_page(query: str, page: str | None) -> None:
+    assert tab_page(query, "/mini/") == page
+
+
+def test_an_event_stream_tells_which_page_its_tab_is_on(preview: Preview) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=30)
+    try:
+        connection.request("GET", f"{EVENTS_PATH}?page=%2Fmini%2F{ARTICLE_URL.replace('/', '%2F')}")
+        response = connection.getresponse()
+        assert response.status == 200
+        while not response.fp.readline().startswith(b"data: "):
+            pass
+        assert ARTICLE_URL in preview.events.open_pages()
+    finally:
+        connection.close()
 
 
 def test_other_methods_and_malformed_requests_get_4xx(preview: Preview) -> None:
