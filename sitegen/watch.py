@@ -15,6 +15,14 @@ from watchdog.events import (
     EVENT_TYPE_DELETED,
     EVENT_TYPE_MODIFIED,
     EVENT_TYPE_MOVED,
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
     FileSystemEvent,
     FileSystemEventHandler,
 )
@@ -36,6 +44,11 @@ can still grow (a "save all" writes files one after another); a later event rest
 LONGEST_SECONDS = 2.0
 """A stream of events that never goes quiet is still rebuilt this often."""
 POLL_SECONDS = 0.5
+WATCHED_EVENTS = [FileCreatedEvent, FileDeletedEvent, FileModifiedEvent, FileMovedEvent, FileClosedEvent,
+                  DirCreatedEvent, DirDeletedEvent, DirMovedEvent]
+"""What the kernel is asked to report. Not opens and closes without writing: every build
+reads the templates, the theme's files and the config, and each such event handled by the
+observer's threads (in Python, under the interpreter lock) slowed the rebuild it came from."""
 
 
 class ChangeKind(StrEnum):
@@ -250,7 +263,7 @@ class Watcher:
         for folder, recursive in sorted(wanted - set(self._watches)):
             try:
                 self._watches[(folder, recursive)] = self._observer.schedule(
-                    self._relay, str(folder), recursive=recursive)
+                    self._relay, str(folder), recursive=recursive, event_filter=WATCHED_EVENTS)
             except OSError:
                 continue  # vanished meanwhile; the next sync tries again
 

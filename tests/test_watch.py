@@ -282,3 +282,18 @@ def test_real_saves_end_their_burst_without_the_full_quiet(tmp_path: Path, save:
     assert time.monotonic() - started < 10, "the save was not recognised as finished"
     assert [name for name, _, _ in changes] == ["a.md"]
     assert article.read_text() == "new"
+
+
+def test_the_kernel_is_not_asked_for_opens_and_reads(tmp_path: Path) -> None:
+    """Each build reads templates and theme files: their opens must not reach the watcher's threads."""
+    from watchdog.observers.api import ObservedWatch
+    from watchdog.observers.inotify import InotifyEmitter
+    from watchdog.observers.inotify_c import InotifyConstants as C
+
+    from sitegen.watch import WATCHED_EVENTS
+
+    watch = ObservedWatch(str(tmp_path), recursive=True, event_filter=WATCHED_EVENTS)
+    mask = InotifyEmitter(None, watch, event_filter=WATCHED_EVENTS).get_event_mask_from_filter()  # type: ignore[arg-type]
+    assert not mask & (C.IN_OPEN | C.IN_ACCESS | C.IN_CLOSE_NOWRITE)
+    for wanted in (C.IN_CLOSE_WRITE, C.IN_MODIFY, C.IN_CREATE, C.IN_DELETE, C.IN_MOVED_FROM, C.IN_MOVED_TO):
+        assert mask & wanted, wanted
