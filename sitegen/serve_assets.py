@@ -6,7 +6,7 @@ import hashlib
 import posixpath
 import re
 from collections.abc import Mapping
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote
 
 VERSION_PARAM = "v"
 KEPT = "max-age=31536000, immutable"
@@ -77,5 +77,5 @@ def versioned_assets(page_html: bytes, page: str, files: Mapping[str, bytes], ba
 
 def cache_control(query: str, data: bytes) -> str:
     """KEPT when the request names the file's current version, else no-store: a preview never shows a stale copy."""
-    wanted = [value for key, _, value in (part.partition("=") for part in query.split("&")) if key == VERSION_PARAM]
+    wanted = [value for key, value in parse_qsl(query, keep_blank_values=True) if key == VERSION_PARAM]
     return KEPT if wanted == [version_of(data)] else "no-store"

@@ -13,7 +13,7 @@ from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, unquote, unquote_to_bytes, urlsplit
+from urllib.parse import parse_qsl, quote, unquote_to_bytes, urlsplit
 
 from sitegen.search import BUNDLE_DIR
 from sitegen.serve_assets import cache_control, versioned_assets
@@ -104,11 +104,11 @@ def resolve(path: str, query: str, base_path: str, files: Mapping[str, bytes]) -
 def tab_page(query: str, base_path: str) -> str | None:
     """The site path ('articles/x/') of the page whose tab opened an event stream with this
     query ('page=' and its URL path, percent-encoded); None if it names none of the site."""
-    pages = [value for key, _, value in (part.partition("=") for part in query.split("&")) if key == "page"]
+    pages = [value for key, value in parse_qsl(query, keep_blank_values=True) if key == "page"]
     if len(pages) != 1 or len(pages[0]) > MAX_PAGE_PARAM:
         return None
     try:
-        path, _ = site_path(unquote(pages[0]))
+        path, _ = site_path(pages[0])
     except BadTarget:
         return None
     return path[len(base_path):] if path.startswith(base_path) else None
