@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sitegen.build import render_site
 from sitegen.checks_names import printable
-from sitegen.config import load_config
+from sitegen.config import config_missing, load_config
 from sitegen.diagnostics import Diagnostic, Level, has_errors
 from sitegen.write import check_output_dir
 
@@ -36,7 +36,7 @@ def _summary(diagnostics: list[Diagnostic]) -> str:
 def check_project(root: Path, *, drafts: bool = False) -> tuple[list[Diagnostic], bool]:
     """Every problem of the project, and whether it could be checked at all (a sitegen.toml exists)."""
     config, problems = load_config(root)
-    if any(p.code == "config-missing" for p in problems):
+    if config_missing(problems):
         return problems, False
     if has_errors(problems):
         return problems, True

@@ -13,7 +13,7 @@ from sitegen.authoring.new import add_new_command
 from sitegen.authoring.suggest import add_suggest_command
 from sitegen.build import BuildCache, build
 from sitegen.check import add_check_command
-from sitegen.config import load_config
+from sitegen.config import config_missing, load_config
 from sitegen.diagnostics import Diagnostic, Level
 from sitegen.diskcache import CACHE_DIR, DiskMemo, remembered_search_index
 from sitegen.parallel import Workers, available_cores
@@ -48,7 +48,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     config, problems = load_config(root)
     if problems:
         _report(problems, False)
-        return EXIT_USAGE if any(p.code == "config-missing" for p in problems) else EXIT_CONTENT
+        return EXIT_USAGE if config_missing(problems) else EXIT_CONTENT
     output = Path(args.output).resolve() if args.output else None
     show_progress = sys.stderr.isatty() and not args.quiet
     # Bodies and parsed links of the previous build, reused where their inputs are unchanged.

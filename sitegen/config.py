@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -191,11 +192,19 @@ def parse_config(text: str, root: Path, path: str = CONFIG_NAME) -> tuple[Config
     return Config(root=root, **values), problems  # type: ignore[arg-type]
 
 
+MISSING = "config-missing"
+
+
+def config_missing(problems: Iterable[Diagnostic]) -> bool:
+    """True when load_config found no sitegen.toml: a usage error for every command that needs a project."""
+    return any(p.code == MISSING for p in problems)
+
+
 def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
     """Read sitegen.toml from the project root; a missing file means all defaults."""
     config_file = root / CONFIG_NAME
     if not config_file.is_file():
-        return Config(root=root), [error(CONFIG_NAME, 0, 0, "config-missing",
+        return Config(root=root), [error(CONFIG_NAME, 0, 0, MISSING,
                                          f"no {CONFIG_NAME} in {root}",
                                          "run sitegen in the project folder, or pass --root")]
     try:

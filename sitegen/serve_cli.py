@@ -10,7 +10,7 @@ import threading
 import webbrowser
 from pathlib import Path
 
-from sitegen.config import load_config
+from sitegen.config import config_missing, load_config
 from sitegen.serve import Preview
 from sitegen.serve_search import indexing_unfinished
 
@@ -33,7 +33,7 @@ def _bind_warning(host: str) -> str | None:
 def cmd_serve(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve()
     config, problems = load_config(root)
-    if any(p.code == "config-missing" for p in problems):
+    if config_missing(problems):
         for problem in problems:
             print(problem.format(), file=sys.stderr)
         return EXIT_USAGE

@@ -14,7 +14,7 @@ from sitegen.authoring.capture import CaptureParts, split_capture
 from sitegen.authoring.entities import KnownEntities, count_candidates, load_known
 from sitegen.authoring.htmltext import html_to_lines, looks_like_html
 from sitegen.authoring.yamltext import Item, flow_mapping, render_front_matter, skeleton
-from sitegen.config import Config, load_config
+from sitegen.config import Config, config_missing, load_config
 from sitegen.dates import parse_date
 from sitegen.diagnostics import Diagnostic, error, warning
 from sitegen.load import parse_document
@@ -159,7 +159,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if problems:
         for p in problems:
             print(p.format(), file=sys.stderr)
-        return 2 if any(p.code == "config-missing" for p in problems) else 1
+        return 2 if config_missing(problems) else 1
     if args.outlet is not None and not SLUG.fullmatch(args.outlet):
         print(f"sitegen import: --outlet '{args.outlet}' is not a slug (e.g. times-of-israel)", file=sys.stderr)
         return 2

@@ -19,7 +19,7 @@ from sitegen.authoring.findings import (
     unreferenced_mentions,
 )
 from sitegen.authoring.roundtrip import Addition, EditError, apply_additions
-from sitegen.config import load_config
+from sitegen.config import config_missing, load_config
 from sitegen.diagnostics import Diagnostic, error, suggestion
 from sitegen.load import parse_document
 
@@ -123,7 +123,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     if problems:
         for p in problems:
             print(p.format(), file=sys.stderr)
-        return 2 if any(p.code == "config-missing" for p in problems) else 1
+        return 2 if config_missing(problems) else 1
     known, _, _ = load_known(config)
     failed, total, applied = False, 0, 0
     for path in _article_paths(root, args.paths):
