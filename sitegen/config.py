@@ -7,6 +7,7 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import TextIO
 from urllib.parse import urlsplit
 
 from sitegen.diagnostics import Diagnostic, did_you_mean, error
@@ -198,6 +199,17 @@ MISSING = "config-missing"
 def config_missing(problems: Iterable[Diagnostic]) -> bool:
     """True when load_config found no sitegen.toml: a usage error for every command that needs a project."""
     return any(p.code == MISSING for p in problems)
+
+
+def project_config(root: Path, err: TextIO) -> Config | None:
+    """load_config for a command that works on a project: None, once it printed why, when
+    there is no sitegen.toml (other problems are the build's to report)."""
+    config, problems = load_config(root)
+    if config_missing(problems):
+        for problem in problems:
+            print(problem.format(), file=err)
+        return None
+    return config
 
 
 def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:

@@ -10,7 +10,7 @@ import threading
 import webbrowser
 from pathlib import Path
 
-from sitegen.config import config_missing, load_config
+from sitegen.config import project_config
 from sitegen.serve import Preview
 from sitegen.serve_search import indexing_unfinished
 
@@ -32,10 +32,8 @@ def _bind_warning(host: str) -> str | None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve()
-    config, problems = load_config(root)
-    if config_missing(problems):
-        for problem in problems:
-            print(problem.format(), file=sys.stderr)
+    config = project_config(root, sys.stderr)
+    if config is None:
         return EXIT_USAGE
     warning = _bind_warning(args.host)
     if warning:

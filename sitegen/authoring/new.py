@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from sitegen.authoring.yamltext import render_front_matter, skeleton
-from sitegen.config import config_missing, load_config
+from sitegen.config import project_config
 from sitegen.dates import parse_date
 from sitegen.schema import slugify
 
@@ -58,10 +58,7 @@ def create(root: Path, kind: str, title: str, date: str | None) -> tuple[Path | 
 
 def cmd_new(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve()
-    _, problems = load_config(root)
-    if config_missing(problems):
-        for p in problems:
-            print(p.format(), file=sys.stderr)
+    if project_config(root, sys.stderr) is None:
         return EXIT_USAGE
     path, why = create(root, args.kind, args.title, args.date)
     if path is None:
